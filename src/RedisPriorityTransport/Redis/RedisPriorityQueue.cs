@@ -1,0 +1,463 @@
+using System.Globalization;
+using System.Text;
+using RedisPriorityTransport.Redis;
+using StackExchange.Redis;
+
+namespace RedisPriorityTransport;
+
+/// <summary>
+/// One strict-priority queue on Redis: urgency (descending), then event-type rank, then enqueue order. Every operation
+/// is one atomic Lua script or one command, and all keys of the queue (and of its error and skipped queues) share one
+/// hash tag, so the queue works on Redis Cluster. Usable without MassTransit.
+/// </summary>
+public sealed class RedisPriorityQueue : IAsyncDisposable
+{
+    const int HousekeepingLimit = 100;
+    const int PurgeBatch = 1000;
+
+    readonly IConnectionMultiplexer _connection;
+    readonly bool _ownsConnection;
+    readonly QueueKeys _keys;
+    readonly QueueKeys _errorKeys;
+    readonly PriorityQueueSettings _settings;
+    readonly RedisChannel _wakeChannel;
+    readonly SemaphoreSlim _subscribeLock = new(1, 1);
+    TaskCompletionSource _wake = NewWakeSource();
+    bool _subscribed;
+    bool _disposed;
+
+    /// <summary>Opens queue <paramref name="queueName"/> on an existing connection, which the caller keeps owning.</summary>
+    /// <param name="connection">The Redis connection.</param>
+    /// <param name="queueName">1..200 characters of letters, digits, '-', '_' and '.'.</param>
+    /// <param name="settings">Key prefix, ranking and limits; defaults when null.</param>
+    /// <exception cref="ArgumentException">The queue name is unusable.</exception>
+    public RedisPriorityQueue(IConnectionMultiplexer connection, string queueName, PriorityQueueSettings? settings = null)
+        : this(connection, queueName, settings, ownsConnection: false)
+    {
+    }
+
+    RedisPriorityQueue(IConnectionMultiplexer connection, string queueName, PriorityQueueSettings? settings, bool ownsConnection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        _settings = settings ?? new PriorityQueueSettings();
+        _keys = new QueueKeys(_settings.KeyPrefix, queueName);
+        _errorKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.HashTagOf(queueName) + PriorityQueueSettings.ErrorQueueSuffix);
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
+        _connection.ConnectionRestored += OnConnectionRestored;
+    }
+
+    /// <summary>Connects to Redis with a StackExchange.Redis configuration string and opens a queue that owns the connection.</summary>
+    /// <exception cref="ArgumentException">The configuration or queue name is unusable.</exception>
+    public static async Task<RedisPriorityQueue> ConnectAsync(string configuration, string queueName, PriorityQueueSettings? settings = null)
+    {
+        if (string.IsNullOrWhiteSpace(configuration))
+            throw new ArgumentException("A Redis configuration string is required, for example 'localhost:6379'.", nameof(configuration));
+        QueueNames.ValidateQueueName(queueName, nameof(queueName));
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        return new RedisPriorityQueue(connection, queueName, settings, ownsConnection: true);
+    }
+
+    /// <summary>The queue's name.</summary>
+    public string Name => _keys.QueueName;
+
+    /// <summary>The queue that receives this queue's faulted and poison messages.</summary>
+    public string ErrorQueueName => _errorKeys.QueueName;
+
+    /// <summary>The queue that receives messages that could not be consumed at all.</summary>
+    public string SkippedQueueName => QueueNames.HashTagOf(Name) + PriorityQueueSettings.SkippedQueueSuffix;
+
+    /// <summary>The settings this queue uses.</summary>
+    public PriorityQueueSettings Settings => _settings;
+
+    /// <summary>
+    /// A task that completes at the next wake-up notification (a message became ready in an empty queue, or a delayed
+    /// message became the earliest). Read it <em>before</em> a reserve that may come back empty, then wait on it.
+    /// </summary>
+    public Task WakeSignal => Volatile.Read(ref _wake).Task;
+
+    IDatabase Database => _connection.GetDatabase();
+
+    /// <summary>Enqueues one message. Returns whether it was added or was a duplicate of a queued id.</summary>
+    /// <exception cref="ArgumentException">The id, body, headers or event type are invalid; nothing was written.</exception>
+    public async Task<EnqueueResult> EnqueueAsync(QueueMessage message, CancellationToken cancellationToken = default)
+    {
+        var results = await EnqueueBatchAsync([message], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Enqueues many messages in one round trip and one atomic script. Each is validated before anything is written.
+    /// </summary>
+    /// <exception cref="ArgumentException">Any message is invalid; nothing was written.</exception>
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueBatchAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (messages.Count == 0)
+            return [];
+
+        var values = new RedisValue[2 + messages.Count * 7];
+        values[0] = _keys.MessagePrefix;
+        values[1] = _keys.WakeChannel;
+        var position = 2;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var message = messages[i] ?? throw new ArgumentException($"Message at index {i} is null.", nameof(messages));
+            QueueNames.ValidateMessageId(message.Id, $"{nameof(messages)}[{i}].{nameof(QueueMessage.Id)}");
+            if (message.Body.Length > _settings.MaxBodyBytes)
+                throw new ArgumentException($"Message '{message.Id}' has a body of {message.Body.Length} bytes; the limit is {_settings.MaxBodyBytes}.", nameof(messages));
+            var urgency = UrgencyScale.Validate((int)message.Priority.Urgency);
+            if (message.Priority.EventType is { } eventType)
+                EventTypeRanking.ValidateName(eventType, $"{nameof(messages)}[{i}].{nameof(QueueMessage.Priority)}");
+            var delay = message.Delay ?? TimeSpan.Zero;
+            if (delay < TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(messages), delay, $"Message '{message.Id}' has a negative delay.");
+
+            values[position++] = message.Id;
+            values[position++] = message.Body;
+            values[position++] = HeaderCodec.Encode(message.Headers);
+            values[position++] = (int)urgency;
+            values[position++] = _settings.Ranking.RankOf(message.Priority.EventType);
+            values[position++] = message.Priority.EventType ?? string.Empty;
+            values[position++] = (long)Math.Ceiling(delay.TotalMilliseconds);
+        }
+
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Enqueue,
+            [_keys.Ready, _keys.Delayed, _keys.Sequence], values).ConfigureAwait(false))!;
+        var outcomes = new EnqueueResult[messages.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+            outcomes[i] = new EnqueueResult(messages[i].Id, (long)result[i] == 1);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Reserves up to <paramref name="maxMessages"/> messages in priority order, each under a lease of
+    /// <paramref name="lease"/>. Due delayed messages are promoted and expired leases reclaimed first. An empty queue
+    /// gives an empty result.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The count or lease is not positive.</exception>
+    public async Task<ReserveResult> ReserveAsync(int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        if (maxMessages < 0)
+            throw new ArgumentOutOfRangeException(nameof(maxMessages), maxMessages, "The number of messages to reserve must not be negative.");
+        var leaseMs = ToPositiveMilliseconds(lease, nameof(lease));
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve,
+            [_keys.Ready, _keys.Delayed, _keys.InFlight, _keys.Sequence, _keys.Lease, _errorKeys.Ready, _errorKeys.Sequence],
+            [_keys.MessagePrefix, maxMessages, leaseMs, _settings.MaxDeliveryCount, _errorKeys.MessagePrefix, _settings.ReasonHeader, HousekeepingLimit])
+            .ConfigureAwait(false))!;
+
+        var nextDue = (long)result[0];
+        var expiresAt = FromUnixMs((long)result[2]);
+        var messages = new List<ReservedMessage>((result.Length - 5) / 9);
+        for (var i = 5; i + 8 < result.Length; i += 9)
+        {
+            var eventType = (string?)result[i + 4];
+            messages.Add(new ReservedMessage(Name,
+                id: (string)result[i]!,
+                body: (byte[])result[i + 1]! ?? [],
+                headers: HeaderCodec.Decode((byte[])result[i + 2]! ?? []),
+                priority: new MessagePriority((Urgency)int.Parse((string)result[i + 3]!, CultureInfo.InvariantCulture),
+                    string.IsNullOrEmpty(eventType) ? null : eventType),
+                deliveryCount: (int)result[i + 7],
+                leaseToken: (long)result[i + 8],
+                sequence: long.Parse((string)result[i + 5]!, CultureInfo.InvariantCulture),
+                enqueuedAt: FromUnixMs(long.Parse((string)result[i + 6]!, CultureInfo.InvariantCulture)),
+                leaseExpiresAt: expiresAt));
+        }
+
+        return new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null);
+    }
+
+    /// <summary>
+    /// Reserves up to <paramref name="maxMessages"/> messages, waiting for a wake-up notification (or the next due
+    /// delayed message, or the fallback poll) while the queue is empty, for at most <paramref name="maxWait"/>.
+    /// Returns an empty result when the wait ends without messages or <paramref name="cancellationToken"/> fires.
+    /// An idle caller costs one Redis command per <see cref="PriorityQueueSettings.FallbackPollInterval"/>.
+    /// </summary>
+    public async Task<ReserveResult> ReserveOrWaitAsync(int maxMessages, TimeSpan lease, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        if (maxWait < TimeSpan.Zero && maxWait != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(maxWait), maxWait, "The wait must not be negative.");
+        await EnsureSubscribedAsync().ConfigureAwait(false);
+        var deadline = maxWait == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + maxWait;
+        while (true)
+        {
+            var wake = WakeSignal;
+            var result = await ReserveAsync(maxMessages, lease, cancellationToken).ConfigureAwait(false);
+            var remaining = deadline - DateTime.UtcNow;
+            if (result.Messages.Count > 0 || remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
+                return result;
+
+            var wait = _settings.FallbackPollInterval;
+            if (result.NextDelayedDueIn is { } due && due < wait)
+                wait = due;
+            if (remaining < wait)
+                wait = remaining;
+            await WaitAsync(wake, wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="wakeSignal"/> (read from <see cref="WakeSignal"/> before an empty reserve) completes,
+    /// <paramref name="maxWait"/> passes, or <paramref name="cancellationToken"/> fires; never throws on cancellation.
+    /// </summary>
+    public async Task WaitAsync(Task wakeSignal, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(wakeSignal);
+        await EnsureSubscribedAsync().ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(maxWait);
+        var delay = Task.Delay(Timeout.Infinite, timeout.Token);
+        await Task.WhenAny(wakeSignal, delay).ConfigureAwait(false);
+        timeout.Cancel();
+    }
+
+    /// <summary>Deletes a message held under <paramref name="leaseToken"/>. False when the lease is no longer held.</summary>
+    public async Task<bool> AcknowledgeAsync(string id, long leaseToken)
+    {
+        QueueNames.ValidateMessageId(id);
+        ThrowIfDisposed();
+        var result = await Database.RunAsync(LuaScripts.Acknowledge, [_keys.InFlight], [_keys.MessagePrefix, id, leaseToken]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <summary>
+    /// Gives a message back: to the ready set at its original place, or (with <paramref name="delay"/>) to the delayed
+    /// set. <paramref name="countDelivery"/> false undoes the delivery count (a graceful shutdown, not a failure).
+    /// False when the lease is no longer held.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(string id, long leaseToken, TimeSpan? delay = null, bool countDelivery = true)
+    {
+        QueueNames.ValidateMessageId(id);
+        if (delay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay must not be negative.");
+        ThrowIfDisposed();
+        var result = await Database.RunAsync(LuaScripts.Release, [_keys.Ready, _keys.Delayed, _keys.InFlight, _keys.Sequence],
+        [
+            _keys.MessagePrefix, id, leaseToken, (long)Math.Ceiling((delay ?? TimeSpan.Zero).TotalMilliseconds),
+            countDelivery ? "0" : "1", _keys.WakeChannel,
+        ]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <summary>Extends a lease to <paramref name="lease"/> from now. False when the lease is no longer held.</summary>
+    public async Task<bool> RenewLeaseAsync(string id, long leaseToken, TimeSpan lease)
+    {
+        var results = await RenewLeasesAsync([(id, leaseToken)], lease).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Extends several leases in one round trip; one flag per lease, false where it is no longer held.</summary>
+    public async Task<IReadOnlyList<bool>> RenewLeasesAsync(IReadOnlyList<(string Id, long LeaseToken)> leases, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        var leaseMs = ToPositiveMilliseconds(lease, nameof(lease));
+        ThrowIfDisposed();
+        if (leases.Count == 0)
+            return [];
+        var values = new RedisValue[2 + leases.Count * 2];
+        values[0] = _keys.MessagePrefix;
+        values[1] = leaseMs;
+        for (var i = 0; i < leases.Count; i++)
+        {
+            values[2 + i * 2] = QueueNames.ValidateMessageId(leases[i].Id, nameof(leases));
+            values[3 + i * 2] = leases[i].LeaseToken;
+        }
+
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Renew, [_keys.InFlight], values).ConfigureAwait(false))!;
+        return result.Skip(1).Select(r => (long)r == 1).ToArray();
+    }
+
+    /// <summary>
+    /// Moves a message held under a lease to <paramref name="destinationQueue"/> — this queue's error or skipped queue,
+    /// which share its hash tag — keeping its priority and body and adding <paramref name="reason"/> (in
+    /// <see cref="PriorityQueueSettings.ReasonHeader"/>) and <paramref name="extraHeaders"/>. Returns the id the message
+    /// has there (its own, or a suffixed one if that id was taken), or null when the lease is no longer held.
+    /// </summary>
+    /// <exception cref="ArgumentException">The destination does not share this queue's hash tag, or an argument is empty.</exception>
+    public async Task<string?> MoveAsync(string id, long leaseToken, string destinationQueue, string reason,
+        IReadOnlyDictionary<string, string>? extraHeaders = null)
+    {
+        QueueNames.ValidateMessageId(id);
+        QueueNames.ValidateQueueName(destinationQueue, nameof(destinationQueue));
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new ArgumentException("A move needs a reason.", nameof(reason));
+        if (QueueNames.HashTagOf(destinationQueue) != _keys.HashTag)
+            throw new ArgumentException(
+                $"Queue '{Name}' can move messages only to queues of its hash tag '{_keys.HashTag}' (such as '{ErrorQueueName}' or '{SkippedQueueName}'), not to '{destinationQueue}'.",
+                nameof(destinationQueue));
+        ThrowIfDisposed();
+        var destination = new QueueKeys(_settings.KeyPrefix, destinationQueue);
+        var result = await Database.RunAsync(LuaScripts.Move, [_keys.InFlight, destination.Ready, destination.Sequence],
+        [
+            _keys.MessagePrefix, id, leaseToken, destination.MessagePrefix, _settings.ReasonHeader, reason,
+            HeaderCodec.Encode(extraHeaders), destination.WakeChannel,
+        ]).ConfigureAwait(false);
+        return result.IsNull ? null : (string?)result;
+    }
+
+    /// <summary>
+    /// Returns expired leases to the ready set at their original place, or moves messages that reached
+    /// <see cref="PriorityQueueSettings.MaxDeliveryCount"/> to the error queue. Reserve does this too, a bounded amount per call.
+    /// </summary>
+    public async Task<ReclaimResult> ReclaimExpiredAsync(int limit = 1000)
+    {
+        if (limit <= 0)
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be positive.");
+        ThrowIfDisposed();
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reclaim,
+            [_keys.Ready, _keys.InFlight, _keys.Sequence, _errorKeys.Ready, _errorKeys.Sequence],
+            [_keys.MessagePrefix, _settings.MaxDeliveryCount, _errorKeys.MessagePrefix, _settings.ReasonHeader, limit, _keys.WakeChannel])
+            .ConfigureAwait(false))!;
+        return new ReclaimResult((int)result[0], (int)result[1]);
+    }
+
+    /// <summary>
+    /// Changes the urgency and event type of a waiting message in place; it keeps its enqueue sequence. False when
+    /// the message is not waiting (unknown, in flight or done).
+    /// </summary>
+    public async Task<bool> ChangePriorityAsync(string id, MessagePriority priority)
+    {
+        QueueNames.ValidateMessageId(id);
+        var urgency = UrgencyScale.Validate((int)priority.Urgency);
+        if (priority.EventType is { } eventType)
+            EventTypeRanking.ValidateName(eventType, nameof(priority));
+        ThrowIfDisposed();
+        var result = await Database.RunAsync(LuaScripts.ChangePriority, [_keys.Ready, _keys.Delayed],
+            [_keys.MessagePrefix, id, (int)urgency, _settings.Ranking.RankOf(priority.EventType), priority.EventType ?? string.Empty])
+            .ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <summary>Removes a waiting message. False when it is not waiting (unknown, in flight or done).</summary>
+    public async Task<bool> CancelAsync(string id)
+    {
+        QueueNames.ValidateMessageId(id);
+        ThrowIfDisposed();
+        var result = await Database.RunAsync(LuaScripts.Cancel, [_keys.Ready, _keys.Delayed], [_keys.MessagePrefix, id]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <summary>The ids of the first <paramref name="count"/> ready messages, in delivery order.</summary>
+    public async Task<IReadOnlyList<string>> PeekAsync(int count)
+    {
+        if (count <= 0)
+            throw new ArgumentOutOfRangeException(nameof(count), count, "The count must be positive.");
+        ThrowIfDisposed();
+        var members = await Database.SortedSetRangeByRankAsync(_keys.Ready, 0, count - 1).ConfigureAwait(false);
+        return members.Select(m => (string)m!).ToArray();
+    }
+
+    /// <summary>Counts by urgency and band, in flight, delayed, and the age of the oldest ready message per band.</summary>
+    public async Task<QueueCounts> GetCountsAsync()
+    {
+        ThrowIfDisposed();
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Counts, [_keys.Ready, _keys.InFlight, _keys.Delayed],
+            [_keys.MessagePrefix]).ConfigureAwait(false))!;
+        var now = (long)result[0];
+        var byUrgency = new Dictionary<Urgency, long>();
+        for (var i = 0; i < UrgencyScale.Count; i++)
+            byUrgency[(Urgency)(UrgencyScale.Max - i)] = (long)result[3 + i];
+        var ages = new Dictionary<UrgencyBand, TimeSpan?>();
+        UrgencyBand[] bands = [UrgencyBand.High, UrgencyBand.Normal, UrgencyBand.Low];
+        for (var i = 0; i < bands.Length; i++)
+        {
+            var oldest = (long)result[3 + UrgencyScale.Count + i];
+            ages[bands[i]] = oldest < 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, now - oldest));
+        }
+
+        return new QueueCounts(byUrgency, (long)result[1], (long)result[2], ages);
+    }
+
+    /// <summary>Deletes every message of the queue (ready, delayed and in flight), in bounded atomic steps. Returns how many.</summary>
+    public async Task<long> PurgeAsync()
+    {
+        ThrowIfDisposed();
+        long total = 0;
+        while (true)
+        {
+            var removed = (long)await Database.RunAsync(LuaScripts.Purge, [_keys.Ready, _keys.Delayed, _keys.InFlight],
+                [_keys.MessagePrefix, PurgeBatch]).ConfigureAwait(false);
+            total += removed;
+            if (removed < PurgeBatch)
+                return total;
+        }
+    }
+
+    /// <summary>Purges the queue and deletes its counters: the queue no longer exists in Redis.</summary>
+    public async Task DeleteAsync()
+    {
+        await PurgeAsync().ConfigureAwait(false);
+        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease]).ConfigureAwait(false);
+    }
+
+    /// <summary>Subscribes to wake-up notifications; called by the waiting methods, so needed only to subscribe early.</summary>
+    public async Task EnsureSubscribedAsync()
+    {
+        if (Volatile.Read(ref _subscribed))
+            return;
+        await _subscribeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_subscribed)
+                return;
+            ThrowIfDisposed();
+            await _connection.GetSubscriber().SubscribeAsync(_wakeChannel, (_, _) => Wake()).ConfigureAwait(false);
+            Volatile.Write(ref _subscribed, true);
+        }
+        finally
+        {
+            _subscribeLock.Release();
+        }
+    }
+
+    /// <summary>Unsubscribes and, when the queue opened its own connection, closes it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        _connection.ConnectionRestored -= OnConnectionRestored;
+        if (_subscribed)
+        {
+            try
+            {
+                await _connection.GetSubscriber().UnsubscribeAsync(_wakeChannel).ConfigureAwait(false);
+            }
+            catch (RedisException)
+            {
+                // The connection is gone; there is nothing left to unsubscribe from.
+            }
+        }
+
+        Wake();
+        if (_ownsConnection)
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        _subscribeLock.Dispose();
+    }
+
+    void Wake() => Interlocked.Exchange(ref _wake, NewWakeSource()).TrySetResult();
+
+    // Notifications sent while the connection was down are lost; waiters re-check at once.
+    void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Wake();
+
+    static TaskCompletionSource NewWakeSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    static long ToPositiveMilliseconds(TimeSpan value, string parameterName)
+    {
+        var ms = (long)Math.Ceiling(value.TotalMilliseconds);
+        if (ms <= 0)
+            throw new ArgumentOutOfRangeException(parameterName, value, "The duration must be positive.");
+        return ms;
+    }
+
+    static DateTimeOffset FromUnixMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}
