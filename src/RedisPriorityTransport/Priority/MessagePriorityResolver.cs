@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.ExceptionServices;
 
 namespace RedisPriorityTransport;
 
@@ -35,7 +36,25 @@ public static class MessagePriorityResolver
         internal static readonly Func<object, DeclaredPriority> Resolver =
             typeof(T).IsInterface || typeof(T) == typeof(object)
                 ? message => ByRuntimeType.GetOrAdd(message.GetType(), static type => Build(type, typeof(T)))(message)
-                : Build(typeof(T));
+                : BuildOrDeferFailure(typeof(T));
+    }
+
+    // A badly marked contract must fail with its own exception at each resolve, not a TypeInitializationException.
+    static Func<object, DeclaredPriority> BuildOrDeferFailure(Type type)
+    {
+        try
+        {
+            return Build(type);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            var failure = ExceptionDispatchInfo.Capture(exception);
+            return _ =>
+            {
+                failure.Throw();
+                return default;
+            };
+        }
     }
 
     static Func<object, DeclaredPriority> Build(Type type) => Build(type, null);
