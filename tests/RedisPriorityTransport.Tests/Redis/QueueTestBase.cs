@@ -1,0 +1,55 @@
+using RedisPriorityTransport.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace RedisPriorityTransport.Tests.Redis;
+
+/// <summary>Gives each test its own key prefix on the shared test Redis and cleans its queues up.</summary>
+public abstract class QueueTestBase : IAsyncLifetime
+{
+    readonly List<RedisPriorityQueue> _queues = [];
+
+    protected RedisServerHandle Server { get; private set; } = null!;
+    protected IDatabase Database => Server.Connection.GetDatabase();
+    protected string KeyPrefix { get; } = RedisTestServer.NewKeyPrefix();
+    protected static EventTypeRanking ClassicRanking { get; } = new(["alert", "transaction", "log"]);
+
+    public async Task InitializeAsync() => Server = await RedisTestServer.GetAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var queue in _queues)
+            await queue.DisposeAsync();
+        foreach (var key in KeysOfThisTest())
+            await Database.KeyDeleteAsync(key);
+    }
+
+    protected RedisPriorityQueue Queue(string name = "orders", Action<PriorityQueueSettings>? configure = null)
+    {
+        var settings = new PriorityQueueSettings { KeyPrefix = KeyPrefix, Ranking = ClassicRanking };
+        configure?.Invoke(settings);
+        var queue = new RedisPriorityQueue(Server.Connection, name, settings);
+        _queues.Add(queue);
+        return queue;
+    }
+
+    protected IEnumerable<RedisKey> KeysOfThisTest() =>
+        Server.Connection.GetServers().SelectMany(server => server.Keys(pattern: KeyPrefix + "*", pageSize: 1000));
+
+    protected static QueueMessage Message(string id, int urgency = 5, string? eventType = null, string? body = null,
+        IReadOnlyDictionary<string, string>? headers = null, TimeSpan? delay = null) =>
+        new(id, System.Text.Encoding.UTF8.GetBytes(body ?? id), new MessagePriority((Urgency)urgency, eventType), headers) { Delay = delay };
+
+    protected static async Task<List<ReservedMessage>> DrainAsync(RedisPriorityQueue queue, int batch = 100, bool acknowledge = true)
+    {
+        var all = new List<ReservedMessage>();
+        while (true)
+        {
+            var reserved = await queue.ReserveAsync(batch, TimeSpan.FromMinutes(1));
+            if (reserved.Messages.Count == 0)
+                return all;
+            all.AddRange(reserved.Messages);
+            if (acknowledge)
+                await Task.WhenAll(reserved.Messages.Select(m => queue.AcknowledgeAsync(m.Id, m.LeaseToken)));
+        }
+    }
+}
