@@ -1,0 +1,191 @@
+using RedisPriorityTransport.Tests.Infrastructure;
+
+namespace RedisPriorityTransport.Tests.Redis;
+
+public class LeaseTests : QueueTestBase
+{
+    static readonly TimeSpan Short = TimeSpan.FromMilliseconds(150);
+    static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
+    static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    static async Task WaitUntilReclaimedAsync(RedisPriorityQueue queue, int expected = 1)
+    {
+        var reclaimed = 0;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var result = await queue.ReclaimExpiredAsync();
+            reclaimed += result.Returned + result.DeadLettered;
+            return reclaimed >= expected;
+        }, Patience, $"{expected} expired lease(s) to be reclaimed");
+    }
+
+    [Fact]
+    public async Task An_expired_lease_returns_the_message_to_its_original_place_with_one_more_delivery()
+    {
+        var queue = Queue();
+        await queue.EnqueueBatchAsync([Message("first"), Message("second"), Message("third")]);
+        var first = (await queue.ReserveAsync(1, Short)).Messages.Single();
+        Assert.Equal(1, first.DeliveryCount);
+        Assert.False(first.Redelivered);
+
+        await WaitUntilReclaimedAsync(queue);
+        var again = await DrainAsync(queue);
+
+        Assert.Equal(["first", "second", "third"], again.Select(m => m.Id));
+        Assert.Equal(2, again[0].DeliveryCount);
+        Assert.True(again[0].Redelivered);
+        Assert.Equal(first.Sequence, again[0].Sequence);
+    }
+
+    [Fact]
+    public async Task Reserve_itself_reclaims_expired_leases()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("crashed"));
+        await queue.ReserveAsync(1, Short);
+
+        ReservedMessage? redelivered = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            redelivered = (await queue.ReserveAsync(1, Long)).Messages.SingleOrDefault();
+            return redelivered is not null;
+        }, Patience, "the crashed delivery to come back");
+
+        Assert.Equal("crashed", redelivered!.Id);
+        Assert.Equal(2, redelivered.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task A_message_past_the_maximum_delivery_count_goes_to_the_error_queue_with_its_reason()
+    {
+        var queue = Queue(configure: s => s.MaxDeliveryCount = 2);
+        await queue.EnqueueAsync(Message("poison", 8, "alert", headers: new Dictionary<string, string> { ["trace"] = "t1" }));
+        await queue.EnqueueAsync(Message("fine", 1));
+
+        for (var delivery = 1; delivery <= 2; delivery++)
+        {
+            var reserved = (await queue.ReserveAsync(1, Short)).Messages.Single();
+            Assert.Equal(("poison", delivery), (reserved.Id, reserved.DeliveryCount));
+            await WaitUntilReclaimedAsync(queue);
+        }
+
+        var remaining = await DrainAsync(queue);
+        Assert.Equal(["fine"], remaining.Select(m => m.Id));
+
+        var errors = Queue(queue.ErrorQueueName);
+        var dead = (await DrainAsync(errors)).Single();
+        Assert.Equal("poison", dead.Id);
+        Assert.Equal(new MessagePriority(Urgency.Prioritize, "alert"), dead.Priority);
+        Assert.Equal("t1", dead.Headers["trace"]);
+        Assert.Contains("lease expired after 2 deliveries", dead.Headers["rpt-reason"]);
+        Assert.Equal(1, dead.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task A_stale_lease_token_cannot_settle_the_message()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("contested"));
+        var stale = (await queue.ReserveAsync(1, Short)).Messages.Single();
+        await WaitUntilReclaimedAsync(queue);
+        var current = (await queue.ReserveAsync(1, Long)).Messages.Single();
+        Assert.NotEqual(stale.LeaseToken, current.LeaseToken);
+
+        Assert.False(await queue.AcknowledgeAsync("contested", stale.LeaseToken));
+        Assert.False(await queue.ReleaseAsync("contested", stale.LeaseToken));
+        Assert.False(await queue.RenewLeaseAsync("contested", stale.LeaseToken, Long));
+        Assert.Null(await queue.MoveAsync("contested", stale.LeaseToken, queue.ErrorQueueName, "stale"));
+        Assert.Equal(1, (await queue.GetCountsAsync()).InFlight);
+
+        Assert.True(await queue.AcknowledgeAsync("contested", current.LeaseToken));
+        Assert.False(await queue.AcknowledgeAsync("contested", current.LeaseToken));
+        var counts = await queue.GetCountsAsync();
+        Assert.Equal((0, 0L), (counts.InFlight, counts.Ready));
+        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().Contains(":m:"));
+    }
+
+    [Fact]
+    public async Task A_renewed_lease_outlives_its_first_expiry()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("slow"));
+        var reserved = (await queue.ReserveAsync(1, TimeSpan.FromMilliseconds(300))).Messages.Single();
+
+        Assert.True(await queue.RenewLeaseAsync("slow", reserved.LeaseToken, Long));
+        await Eventually.HoldsAsync(() => Task.FromResult(DateTimeOffset.UtcNow > reserved.LeaseExpiresAt.AddMilliseconds(200)),
+            Patience, "the first lease to pass");
+
+        Assert.Equal(new ReclaimResult(0, 0), await queue.ReclaimExpiredAsync());
+        Assert.True(await queue.AcknowledgeAsync("slow", reserved.LeaseToken));
+    }
+
+    [Fact]
+    public async Task Release_puts_the_message_back_at_its_original_place_or_delays_it()
+    {
+        var queue = Queue();
+        await queue.EnqueueBatchAsync([Message("a"), Message("b"), Message("c")]);
+        var a = (await queue.ReserveAsync(1, Long)).Messages.Single();
+
+        Assert.True(await queue.ReleaseAsync("a", a.LeaseToken, countDelivery: false));
+        var order = await DrainAsync(queue, acknowledge: false);
+        Assert.Equal(["a", "b", "c"], order.Select(m => m.Id));
+        Assert.Equal(1, order[0].DeliveryCount);
+
+        Assert.True(await queue.ReleaseAsync("b", order[1].LeaseToken, delay: TimeSpan.FromMilliseconds(200)));
+        var counts = await queue.GetCountsAsync();
+        Assert.Equal((1L, 2L, 0L), (counts.Delayed, counts.InFlight, counts.Ready));
+        await Eventually.HoldsAsync(async () => (await queue.ReserveAsync(1, Long)).Messages.SingleOrDefault()?.Id == "b",
+            Patience, "the delayed release to become ready");
+    }
+
+    [Fact]
+    public async Task Move_takes_the_message_with_priority_and_extra_headers_to_the_skipped_queue()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("odd", 10, "alert", body: "payload"));
+        var reserved = (await queue.ReserveAsync(1, Long)).Messages.Single();
+
+        var movedId = await queue.MoveAsync("odd", reserved.LeaseToken, queue.SkippedQueueName, "no consumer",
+            new Dictionary<string, string> { ["MT-Fault-Message"] = "boom" });
+
+        Assert.Equal("odd", movedId);
+        Assert.False(await queue.AcknowledgeAsync("odd", reserved.LeaseToken));
+        Assert.Equal(0, (await queue.GetCountsAsync()).InFlight);
+        var skipped = (await DrainAsync(Queue(queue.SkippedQueueName))).Single();
+        Assert.Equal("payload", System.Text.Encoding.UTF8.GetString(skipped.Body));
+        Assert.Equal(new MessagePriority(Urgency.Critical, "alert"), skipped.Priority);
+        Assert.Equal("no consumer", skipped.Headers["rpt-reason"]);
+        Assert.Equal("boom", skipped.Headers["MT-Fault-Message"]);
+    }
+
+    [Fact]
+    public async Task A_second_failure_of_the_same_id_keeps_both_copies_in_the_error_queue()
+    {
+        var queue = Queue();
+        for (var i = 0; i < 2; i++)
+        {
+            await queue.EnqueueAsync(Message("repeat", body: $"copy{i}"));
+            var reserved = (await queue.ReserveAsync(1, Long)).Messages.Single();
+            await queue.MoveAsync("repeat", reserved.LeaseToken, queue.ErrorQueueName, $"failure {i}");
+        }
+
+        var errors = await DrainAsync(Queue(queue.ErrorQueueName));
+
+        Assert.Equal(["copy0", "copy1"], errors.Select(m => System.Text.Encoding.UTF8.GetString(m.Body)));
+        Assert.Equal("repeat", errors[0].Id);
+        Assert.StartsWith("repeat#", errors[1].Id);
+    }
+
+    [Fact]
+    public async Task Moving_to_a_queue_of_another_hash_tag_is_refused()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("x"));
+        var reserved = (await queue.ReserveAsync(1, Long)).Messages.Single();
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => queue.MoveAsync("x", reserved.LeaseToken, "elsewhere_error", "why"));
+
+        Assert.Contains("elsewhere_error", exception.Message);
+        Assert.Equal(1, (await queue.GetCountsAsync()).InFlight);
+    }
+}
