@@ -22,7 +22,9 @@ public static class QueueNames
     {
         if (string.IsNullOrEmpty(queueName))
             throw new ArgumentException("A queue name must not be null or empty.", parameterName);
-        if (queueName.Length > MaxQueueNameLength)
+        // The error and skipped queues of a queue with the longest name keep their suffix.
+        var limit = MaxQueueNameLength + (IsErrorOrSkippedName(queueName) ? PriorityQueueSettings.SkippedQueueSuffix.Length : 0);
+        if (queueName.Length > limit)
             throw new ArgumentException($"Queue name '{queueName[..40]}…' is {queueName.Length} characters long; at most {MaxQueueNameLength} are allowed.", parameterName);
         foreach (var c in queueName)
         {
@@ -87,6 +89,10 @@ public static class QueueNames
 
         return queueName;
     }
+
+    static bool IsErrorOrSkippedName(string queueName) =>
+        queueName.EndsWith(PriorityQueueSettings.ErrorQueueSuffix, StringComparison.Ordinal)
+        || queueName.EndsWith(PriorityQueueSettings.SkippedQueueSuffix, StringComparison.Ordinal);
 
     static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 

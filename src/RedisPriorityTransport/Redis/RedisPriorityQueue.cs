@@ -188,6 +188,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         var deadline = maxWait == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + maxWait;
         while (true)
         {
+            if (cancellationToken.IsCancellationRequested)
+                return new ReserveResult([], null);
             var wake = WakeSignal;
             var result = await ReserveAsync(maxMessages, lease, cancellationToken).ConfigureAwait(false);
             var remaining = deadline - DateTime.UtcNow;
