@@ -1,0 +1,107 @@
+// Build script: `dotnet tool restore` once, then `dotnet cake --target=<Target>`.
+// Targets: Build, Test (default), Pack. Later issues add Demo, Bench and Soak.
+using System.Xml.Linq;
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var solution = "./RedisPriorityTransport.sln";
+var artifacts = MakeAbsolute(Directory("./artifacts"));
+var testResults = artifacts.Combine("test-results");
+
+Task("Build")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
+});
+
+Task("EnsureRedis")
+    .Description("Makes sure the tests can get a Redis: an address in REDIS_TEST_CONFIGURATION, a Docker engine, or redis-server.")
+    .Does(() =>
+{
+    if (!string.IsNullOrWhiteSpace(EnvironmentVariable("REDIS_TEST_CONFIGURATION")))
+    {
+        Information("Tests use the Redis at REDIS_TEST_CONFIGURATION.");
+        return;
+    }
+    if (!string.IsNullOrEmpty(EnvironmentVariable("DOCKER_HOST")) || System.IO.File.Exists("/var/run/docker.sock"))
+        Information("A Docker socket exists; the tests try Testcontainers first and fall back to redis-server.");
+    if (HasCommand("redis-server"))
+        return;
+    if (!IsRunningOnLinux() || !HasCommand("apt-get") || !IsRoot())
+        throw new CakeException(
+            "The tests need Redis and redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y redis-server; " +
+            "macOS: brew install redis), or set REDIS_TEST_CONFIGURATION to a Redis address such as 127.0.0.1:6379.");
+    Information("redis-server is missing; installing Debian's package.");
+    Run("apt-get", "update");
+    Run("apt-get", "install -y --no-install-recommends redis-server", ("DEBIAN_FRONTEND", "noninteractive"));
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    CleanDirectory(testResults);
+    try
+    {
+        DotNetTest(solution, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            ResultsDirectory = testResults,
+            Loggers = { "trx", "console;verbosity=normal" },
+            ArgumentCustomization = args => args.Append("--blame-hang-timeout 10m"),
+        });
+    }
+    finally
+    {
+        WriteTestSummary();
+    }
+});
+
+Task("Pack")
+    .Does(() =>
+{
+    DotNetPack("./src/RedisPriorityTransport/RedisPriorityTransport.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts.Combine("packages"),
+    });
+});
+
+RunTarget(target);
+
+// Adds up every test result file and prints one plain line, "N passed, M failed, K skipped", also kept in
+// artifacts/test-results/summary.txt for CI.
+void WriteTestSummary()
+{
+    long passed = 0, failed = 0, skipped = 0;
+    foreach (var file in GetFiles(testResults.FullPath + "/**/*.trx"))
+    {
+        var counters = XDocument.Load(file.FullPath).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+        if (counters is null)
+            continue;
+        long Read(string name) => long.TryParse(counters.Attribute(name)?.Value, out var value) ? value : 0;
+        passed += Read("passed");
+        failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
+        skipped += Read("notExecuted");
+    }
+    var line = $"{passed} passed, {failed} failed, {skipped} skipped";
+    System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, line + "\n");
+    Information(line);
+}
+
+bool HasCommand(string name) =>
+    (EnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator)
+        .Any(directory => System.IO.File.Exists(System.IO.Path.Combine(directory, name)));
+
+bool IsRoot() => StartProcess("id", new ProcessSettings { Arguments = "-u", RedirectStandardOutput = true }, out var output) == 0
+    && output.FirstOrDefault()?.Trim() == "0";
+
+void Run(string tool, string arguments, params (string Name, string Value)[] environment)
+{
+    var settings = new ProcessSettings { Arguments = arguments, EnvironmentVariables = environment.ToDictionary(e => e.Name, e => e.Value) };
+    var exitCode = StartProcess(tool, settings);
+    if (exitCode != 0)
+        throw new CakeException($"'{tool} {arguments}' failed with exit code {exitCode}.");
+}
