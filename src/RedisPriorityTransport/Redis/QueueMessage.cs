@@ -34,6 +34,25 @@ public sealed class QueueMessage
     /// The due time is computed from the Redis server's clock.
     /// </summary>
     public TimeSpan? Delay { get; init; }
+
+    /// <summary>
+    /// When the message becomes ready; an alternative to <see cref="Delay"/> (setting both is an error). It is turned
+    /// into a delay when enqueued, so the due time is kept to within the skew between this machine's and Redis's clocks.
+    /// A time in the past means at once.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    internal TimeSpan EffectiveDelay(DateTimeOffset now)
+    {
+        if (DueAt is { } due)
+        {
+            if (Delay is not null)
+                throw new ArgumentException($"Message '{Id}' sets both Delay and DueAt; set one.", nameof(DueAt));
+            return due > now ? due - now : TimeSpan.Zero;
+        }
+
+        return Delay ?? TimeSpan.Zero;
+    }
 }
 
 /// <summary>The outcome of one enqueue.</summary>

@@ -112,7 +112,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             var urgency = UrgencyScale.Validate((int)message.Priority.Urgency);
             if (message.Priority.EventType is { } eventType)
                 EventTypeRanking.ValidateName(eventType, $"{nameof(messages)}[{i}].{nameof(QueueMessage.Priority)}");
-            var delay = message.Delay ?? TimeSpan.Zero;
+            var delay = message.EffectiveDelay(DateTimeOffset.UtcNow);
             if (delay < TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(messages), delay, $"Message '{message.Id}' has a negative delay.");
 

@@ -94,6 +94,21 @@ public class WaitingMessageTests : QueueTestBase
     }
 
     [Fact]
+    public async Task A_due_time_works_like_a_delay_and_a_past_one_means_now()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(new QueueMessage("future", new byte[1]) { DueAt = DateTimeOffset.UtcNow.AddMinutes(10) });
+        await queue.EnqueueAsync(new QueueMessage("past", new byte[1]) { DueAt = DateTimeOffset.UtcNow.AddMinutes(-10) });
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueAsync(
+            new QueueMessage("both", new byte[1]) { DueAt = DateTimeOffset.UtcNow, Delay = TimeSpan.FromSeconds(1) }));
+
+        var reserved = await queue.ReserveAsync(10, Lease);
+
+        Assert.Equal("past", Assert.Single(reserved.Messages).Id);
+        Assert.InRange(reserved.NextDelayedDueIn!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+    }
+
+    [Fact]
     public async Task Delayed_messages_queue_up_in_due_order_within_their_priority()
     {
         var queue = Queue();
