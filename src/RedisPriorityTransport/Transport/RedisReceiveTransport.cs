@@ -44,6 +44,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     readonly SemaphoreSlim _slots;
     readonly int _slotCount;
     readonly ConcurrentDictionary<string, RedisReceiveLockContext> _running = new(StringComparer.Ordinal);
+    // Renewal outlives the receive loop: messages still running after stop began keep their leases until they finish.
+    readonly CancellationTokenSource _renewalStop = new();
+    Task _renewal = Task.CompletedTask;
     RedisPriorityQueue? _queue;
 
     public QueueConsumer(RedisReceiveEndpointContext context)
@@ -69,9 +72,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 return;
             await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
             SetReady();
-            var renewal = Task.Run(RenewLeases);
+            _renewal = Task.Run(RenewLeases);
             await ReceiveLoop(_queue).ConfigureAwait(false);
-            await renewal.ConfigureAwait(false);
         }
         catch (Exception exception) when (IsStopping && exception is OperationCanceledException)
         {
@@ -198,9 +200,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     async Task RenewLeases()
     {
         var interval = TimeSpan.FromTicks(Lease.Ticks / 2);
-        while (!IsStopped)
+        while (!_renewalStop.IsCancellationRequested)
         {
-            await DelayQuietly(interval, Stopped).ConfigureAwait(false);
+            await DelayQuietly(interval, _renewalStop.Token).ConfigureAwait(false);
             var running = _running.Values.Where(x => !x.IsSettled).ToArray();
             if (running.Length == 0 || _queue is null)
                 continue;
@@ -224,6 +226,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     protected override async Task ActiveAndActualAgentsCompleted(StopContext context)
     {
         await base.ActiveAndActualAgentsCompleted(context).ConfigureAwait(false);
+        await _renewalStop.CancelAsync().ConfigureAwait(false);
+        await _renewal.ConfigureAwait(false);
         if (_queue is { } queue)
         {
             if (_configuration.DeleteOnStop)
