@@ -25,6 +25,12 @@ public interface IRedisBusFactoryConfigurator : IBusFactoryConfigurator<IRedisRe
     /// <param name="highestFirst">Event type names, the most important first.</param>
     void RankEventTypes(params string[] highestFirst);
 
+    /// <summary>
+    /// The prefix of every Redis key the bus uses (default <c>rpt:</c>); the same as <see cref="IRedisHostConfigurator.KeyPrefix"/>,
+    /// for a bus that takes its connection from the container and so calls no <c>Host</c> method.
+    /// </summary>
+    string KeyPrefix { set; }
+
     /// <summary>The default lease of every receive endpoint (30 s unless set); see <see cref="IRedisReceiveEndpointConfigurator.LockDuration"/>.</summary>
     TimeSpan LockDuration { set; }
 

@@ -19,6 +19,11 @@ internal sealed class RedisBusFactoryConfigurator : BusFactoryConfigurator, IRed
         _hostConfiguration = busConfiguration.HostConfiguration;
     }
 
+    public string KeyPrefix
+    {
+        set => _hostConfiguration.Settings.KeyPrefix = QueueNames.ValidateKeyPrefix(value);
+    }
+
     public TimeSpan LockDuration
     {
         set => _hostConfiguration.DefaultLockDuration = value;

@@ -11,7 +11,13 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
 
     public Func<IConnectionMultiplexer?>? ConnectionFromServices { get; set; }
 
-    public string KeyPrefix { get; set; } = PriorityQueueSettings.DefaultKeyPrefix;
+    string _keyPrefix = PriorityQueueSettings.DefaultKeyPrefix;
+
+    public string KeyPrefix
+    {
+        get => _keyPrefix;
+        set => _keyPrefix = QueueNames.ValidateKeyPrefix(value);
+    }
 
     public EventTypeRanking Ranking { get; set; } = EventTypeRanking.None;
 
