@@ -126,3 +126,43 @@ public class FaultTests : TransportTestBase
         Assert.Equal(Urgency.High, redis.Priority.Urgency);
     }
 }
+
+public record DeferredJob(string Id);
+
+public sealed class DeferringConsumer(AttemptCounter counter) : IConsumer<DeferredJob>
+{
+    public async Task Consume(ConsumeContext<DeferredJob> context)
+    {
+        if (counter.Attempt(context.Message.Id) == 1)
+        {
+            await context.Defer(TimeSpan.FromMilliseconds(500));
+            return;
+        }
+
+        counter.Success(context.Message.Id, context);
+    }
+}
+
+public class DeferTests : TransportTestBase
+{
+    [Fact]
+    public async Task A_deferred_message_comes_back_after_the_delay_with_its_priority()
+    {
+        var counter = new AttemptCounter();
+        await StartHarness(x =>
+        {
+            x.AddSingleton(counter);
+            x.AddConsumer<DeferringConsumer>();
+        });
+
+        var sent = DateTime.UtcNow;
+        await Harness.Bus.Publish(new DeferredJob("d-1"), context => context.SetUrgency(Urgency.Prioritize));
+
+        await PriorityOrderTests.WaitUntil(() => counter.Succeeded("d-1"), TimeSpan.FromSeconds(30), "the deferred message came back");
+        Assert.True(DateTime.UtcNow - sent >= TimeSpan.FromMilliseconds(450), "The deferred message came back before its delay.");
+        var second = counter.SuccessOf("d-1");
+        Assert.Equal(1, second.GetRedeliveryCount());
+        Assert.True(second.TryGetPayload<RedisMessageContext>(out var redis));
+        Assert.Equal(Urgency.Prioritize, redis.Priority.Urgency);
+    }
+}
