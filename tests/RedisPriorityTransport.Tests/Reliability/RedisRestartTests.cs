@@ -10,28 +10,16 @@ namespace RedisPriorityTransport.Tests.Reliability;
 /// keeps its connections: what was confirmed survives in order, the engine reconnects and reloads its scripts, calls
 /// made while Redis is down fail clearly, and traffic across restarts loses nothing.
 /// </summary>
-public sealed class RedisRestartTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisRestartTests(ITestOutputHelper output) : DedicatedRedisTestBase("--appendonly", "yes", "--appendfsync", "always")
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     static readonly EventTypeRanking Ranking = new(["alert", "transaction", "log"]);
-
-    LocalRedisProcess _server = null!;
-    readonly List<IAsyncDisposable> _cleanup = [];
-
-    public async Task InitializeAsync() =>
-        _server = await LocalRedisProcess.StartAsync("--appendonly", "yes", "--appendfsync", "always");
-
-    public async Task DisposeAsync()
-    {
-        foreach (var item in Enumerable.Reverse(_cleanup))
-            await item.DisposeAsync();
-        await _server.DisposeAsync();
-    }
+    static readonly PriorityQueueSettings Settings = new() { Ranking = Ranking };
 
     [RedisFact]
     public async Task Confirmed_enqueues_survive_a_kill_and_come_out_in_order_after_the_engine_reconnects()
     {
-        var queue = await OpenQueueAsync("rpt-restart-engine", "survivors");
+        var (queue, _) = await OpenQueueAsync("rpt-restart-engine", "survivors", Settings);
         var random = new Random(5);
         string?[] types = ["alert", "transaction", "log", null];
         var sent = Enumerable.Range(0, 1000).Select(i => (Id: $"m{i:D4}", Urgency: random.Next(0, 11), Type: types[random.Next(types.Length)], Index: i)).ToList();
@@ -46,14 +34,14 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IAsyncLifetime
         var inFlight = (await queue.ReserveAsync(5, TimeSpan.FromMilliseconds(500))).Messages.Select(m => m.Id).ToList();
         Assert.Equal(reference.Take(5), inFlight);
 
-        _server.Kill();
+        Server.Kill();
         output.WriteLine($"killed redis-server (SIGKILL) after 1000 confirmed enqueues and 5 reservations");
         var clock = Stopwatch.StartNew();
         var whileDown = await Assert.ThrowsAnyAsync<Exception>(() => queue.EnqueueAsync(new QueueMessage("while-down", new byte[1])));
         output.WriteLine($"enqueue while down failed after {clock.ElapsedMilliseconds} ms with {whileDown.GetType().Name}: {FirstLine(whileDown.Message)}");
         Assert.True(whileDown is RedisConnectionException or RedisTimeoutException, whileDown.ToString());
 
-        await _server.RestartAsync();
+        await Server.RestartAsync();
         clock.Restart();
         await Eventually.HoldsAsync(async () =>
         {
@@ -67,7 +55,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }, Patience, "the engine to reconnect by itself and see the queue");
         output.WriteLine($"the same queue instance answered {clock.ElapsedMilliseconds} ms after the restart");
-        var errorStats = await _server.CommandAsync("INFO", "errorstats");
+        var errorStats = await Server.CommandAsync("INFO", "errorstats");
         output.WriteLine($"after restart: {string.Join(' ', errorStats.Split('\n').Where(l => l.StartsWith("errorstat_", StringComparison.Ordinal)).Select(l => l.Trim()))}");
         Assert.Contains("errorstat_NOSCRIPT:count=", errorStats); // the scripts were reloaded through the NOSCRIPT path
 
@@ -95,21 +83,21 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IAsyncLifetime
     [RedisFact]
     public async Task Traffic_across_a_kill_and_a_shutdown_loses_nothing()
     {
-        var producer = await OpenQueueAsync("rpt-restart-producer", "traffic");
-        var consumer = await OpenQueueAsync("rpt-restart-consumer", "traffic");
+        var (producer, _) = await OpenQueueAsync("rpt-restart-producer", "traffic", Settings);
+        var (consumer, _) = await OpenQueueAsync("rpt-restart-consumer", "traffic", Settings);
         await using var traffic = EngineTraffic.Start(producer, consumer, lease: TimeSpan.FromSeconds(2));
 
         await traffic.WaitForMoreDeliveriesAsync(300, Patience, "before the first fault");
         foreach (var (fault, stop) in new (string, Func<Task>)[]
                  {
-                     ("kill -9", () => { _server.Kill(); return Task.CompletedTask; }),
-                     ("SHUTDOWN", () => _server.ShutdownAsync()),
+                     ("kill -9", () => { Server.Kill(); return Task.CompletedTask; }),
+                     ("SHUTDOWN", () => Server.ShutdownAsync()),
                  })
         {
             await stop();
             await traffic.WaitForPublishFailureAsync(Patience, $"while Redis is down after {fault}");
             var clock = Stopwatch.StartNew();
-            await _server.RestartAsync();
+            await Server.RestartAsync();
             await traffic.WaitForMoreDeliveriesAsync(300, Patience, $"after the restart that followed {fault}");
             output.WriteLine($"{fault}: publishes failed while down ({traffic.PublishFailures} so far); traffic flowed again {clock.ElapsedMilliseconds} ms after the restart");
         }
@@ -120,15 +108,6 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, traffic.Ledger.LostCount);
         Assert.Empty(traffic.Ledger.UnexplainedDuplicates);
         Assert.True(traffic.Ledger.PublishedCount >= 900);
-    }
-
-    async Task<RedisPriorityQueue> OpenQueueAsync(string clientName, string queueName)
-    {
-        var connection = await FaultTolerantConnection.ConnectAsync(_server.Configuration, clientName);
-        var queue = new RedisPriorityQueue(connection, queueName, new PriorityQueueSettings { Ranking = Ranking });
-        _cleanup.Add(connection);
-        _cleanup.Add(queue);
-        return queue;
     }
 
     static string FirstLine(string text) => text.Split(" - ")[0];
