@@ -69,8 +69,9 @@ public sealed class ReservedMessage
 {
     internal ReservedMessage(string queueName, string id, byte[] body, IReadOnlyDictionary<string, string> headers,
         MessagePriority priority, int deliveryCount, long leaseToken, long sequence, DateTimeOffset enqueuedAt,
-        DateTimeOffset leaseExpiresAt)
+        DateTimeOffset leaseExpiresAt, string? formatProblem = null)
     {
+        FormatProblem = formatProblem;
         QueueName = queueName;
         Id = id;
         Body = body;
@@ -115,6 +116,14 @@ public sealed class ReservedMessage
 
     /// <summary>When the lease ends unless renewed, by the Redis server's clock.</summary>
     public DateTimeOffset LeaseExpiresAt { get; }
+
+    /// <summary>
+    /// Null for a message this library stored intact. Otherwise what could not be read — its hash was written by
+    /// something else or damaged: missing urgency, sequence or enqueue time, corrupt packed headers — with the
+    /// message id and queue named; unreadable values then take defaults (urgency 0, no headers, sequence and enqueue
+    /// time 0). A consumer should not process such a message but move it to the skipped queue with this text as the reason.
+    /// </summary>
+    public string? FormatProblem { get; }
 }
 
 /// <summary>What one reserve call returned.</summary>

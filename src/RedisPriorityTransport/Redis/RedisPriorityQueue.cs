@@ -156,22 +156,52 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         var expiresAt = FromUnixMs((long)result[2]);
         var messages = new List<ReservedMessage>((result.Length - 5) / 9);
         for (var i = 5; i + 8 < result.Length; i += 9)
-        {
-            var eventType = (string?)result[i + 4];
-            messages.Add(new ReservedMessage(Name,
-                id: (string)result[i]!,
-                body: (byte[])result[i + 1]! ?? [],
-                headers: HeaderCodec.Decode((byte[])result[i + 2]! ?? []),
-                priority: new MessagePriority((Urgency)int.Parse((string)result[i + 3]!, CultureInfo.InvariantCulture),
-                    string.IsNullOrEmpty(eventType) ? null : eventType),
-                deliveryCount: (int)result[i + 7],
-                leaseToken: (long)result[i + 8],
-                sequence: long.Parse((string)result[i + 5]!, CultureInfo.InvariantCulture),
-                enqueuedAt: FromUnixMs(long.Parse((string)result[i + 6]!, CultureInfo.InvariantCulture)),
-                leaseExpiresAt: expiresAt));
-        }
+            messages.Add(ReadReservedMessage(result, i, expiresAt));
 
         return new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null);
+    }
+
+    // A message hash written by something other than this library may lack fields or hold corrupt headers. It is still
+    // delivered (a reserve that threw would strand the whole batch under leases), with defaults for what is unreadable
+    // and FormatProblem naming it, so the consumer can move it to the skipped queue.
+    ReservedMessage ReadReservedMessage(RedisResult[] result, int i, DateTimeOffset expiresAt)
+    {
+        var id = (string)result[i]!;
+        var problems = new List<string>();
+        var urgencyText = (string?)result[i + 3];
+        if (!int.TryParse(urgencyText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var urgency) || !UrgencyScale.IsValid(urgency))
+        {
+            problems.Add(urgencyText is null ? "urgency field 'u' is missing" : $"urgency field 'u' is '{urgencyText}', not 0..10");
+            urgency = UrgencyScale.Min;
+        }
+
+        var sequence = ReadLong(result[i + 5], "sequence field 's'", problems);
+        var enqueuedAt = ReadLong(result[i + 6], "enqueue time field 't'", problems);
+        IReadOnlyDictionary<string, string> headers;
+        try
+        {
+            headers = HeaderCodec.Decode((byte[])result[i + 2]! ?? []);
+        }
+        catch (FormatException exception)
+        {
+            problems.Add($"headers field 'h': {exception.Message}");
+            headers = new Dictionary<string, string>();
+        }
+
+        var eventType = (string?)result[i + 4];
+        return new ReservedMessage(Name, id, body: (byte[])result[i + 1]! ?? [], headers,
+            new MessagePriority((Urgency)urgency, string.IsNullOrEmpty(eventType) ? null : eventType),
+            deliveryCount: (int)result[i + 7], leaseToken: (long)result[i + 8], sequence, FromUnixMs(enqueuedAt), expiresAt,
+            formatProblem: problems.Count == 0 ? null : $"Message '{id}' in queue '{Name}' is malformed: {string.Join("; ", problems)}.");
+    }
+
+    static long ReadLong(RedisResult value, string field, List<string> problems)
+    {
+        var text = (string?)value;
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+            return number;
+        problems.Add(text is null ? $"{field} is missing" : $"{field} is '{text}', not a number");
+        return 0;
     }
 
     /// <summary>

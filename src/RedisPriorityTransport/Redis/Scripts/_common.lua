@@ -5,8 +5,20 @@ local URGENCY_UNIT = 562949953421312 -- 2^49
 local RANK_UNIT = 2199023255552      -- 2^41
 local MAX_SEQUENCE = 2199023255551   -- 2^41 - 1
 
+-- A hash written by something else may lack urgency, rank or sequence: it then sorts as urgency 0, unranked, instead of
+-- failing the script half-way (Redis does not roll back what a failed script already wrote).
 local function score_of(urgency, rank, sequence)
-  return (10 - tonumber(urgency)) * URGENCY_UNIT + tonumber(rank) * RANK_UNIT + tonumber(sequence)
+  return (10 - (tonumber(urgency) or 0)) * URGENCY_UNIT + (tonumber(rank) or 255) * RANK_UNIT + (tonumber(sequence) or 0)
+end
+
+-- True when the key holds a message hash; a missing key or foreign data of another type is not a message.
+local function is_message(key)
+  return redis.call('TYPE', key).ok == 'hash'
+end
+
+-- The delivery count so far; a foreign or damaged value counts as none.
+local function deliveries_of(key)
+  return tonumber(redis.call('HGET', key, 'd')) or 0
 end
 
 local function now_ms()
@@ -46,7 +58,7 @@ local function promote_due(ready_key, delayed_key, sequence_key, message_prefix,
   for _, id in ipairs(due) do
     redis.call('ZREM', delayed_key, id)
     local key = message_prefix .. id
-    if redis.call('EXISTS', key) == 1 then
+    if is_message(key) then
       local err = make_ready(ready_key, sequence_key, key, id)
       if err then return err end
     end

@@ -8,8 +8,8 @@ local function reclaim_expired(ready_key, inflight_key, sequence_key, prefix, ma
   for _, id in ipairs(expired) do
     redis.call('ZREM', inflight_key, id)
     local key = prefix .. id
-    if redis.call('EXISTS', key) == 1 then
-      local deliveries = tonumber(redis.call('HGET', key, 'd') or '0')
+    if is_message(key) then
+      local deliveries = deliveries_of(key)
       if deliveries >= max_deliveries then
         local moved = move_message(key, id, error_prefix, error_ready, error_sequence, reason_header,
           'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now)

@@ -20,7 +20,7 @@ local function oldest(high_urgency, low_urgency)
     local first = redis.call('ZRANGEBYSCORE', ready_key, string.format('%.0f', cursor),
       '(' .. string.format('%.0f', stop), 'WITHSCORES', 'LIMIT', 0, 1)
     if #first == 0 then break end
-    local t = tonumber(redis.call('HGET', ARGV[1] .. first[1], 't') or '-1')
+    local t = tonumber(redis.call('HGET', ARGV[1] .. first[1], 't')) or -1
     if t >= 0 and (best < 0 or t < best) then best = t end
     cursor = (math.floor(tonumber(first[2]) / RANK_UNIT) + 1) * RANK_UNIT
   end

@@ -26,11 +26,12 @@ if max_messages > 0 then
   for i = 1, #popped, 2 do
     local id = popped[i]
     local key = prefix .. id
-    -- A member without its hash is an orphan left by a foreign writer; there is nothing to deliver.
-    if redis.call('EXISTS', key) == 1 then
+    -- A member without its hash (or whose key holds foreign data) is an orphan: there is nothing to deliver, and
+    -- the foreign key is left alone. A hash with missing fields is delivered; the client names what is missing.
+    if is_message(key) then
       local token = redis.call('INCR', lease_key)
-      local deliveries = redis.call('HINCRBY', key, 'd', 1)
-      redis.call('HSET', key, 'k', token)
+      local deliveries = deliveries_of(key) + 1
+      redis.call('HSET', key, 'k', token, 'd', deliveries)
       redis.call('ZADD', inflight_key, expiry, id)
       local f = redis.call('HMGET', key, 'b', 'h', 'u', 'e', 's', 't')
       out[#out + 1] = id
