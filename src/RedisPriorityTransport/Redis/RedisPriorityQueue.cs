@@ -184,7 +184,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         }
         catch (FormatException exception)
         {
-            problems.Add($"headers field 'h': {exception.Message}");
+            problems.Add($"headers field 'h': {exception.Message.TrimEnd('.')}");
             headers = new Dictionary<string, string>();
         }
 
