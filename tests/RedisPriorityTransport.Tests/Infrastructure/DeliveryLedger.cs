@@ -56,6 +56,16 @@ public sealed class DeliveryLedger
     /// <summary>Errors the loops survived, by exception type.</summary>
     public IReadOnlyDictionary<string, int> Errors => _errors;
 
+    /// <summary>
+    /// Fails unless every confirmed message was consumed and every duplicate is explained by a publish or an
+    /// acknowledgement that was in doubt when the fault hit.
+    /// </summary>
+    public void AssertNothingLostAndDuplicatesExplained()
+    {
+        Assert.Equal(0, LostCount);
+        Assert.Empty(UnexplainedDuplicates);
+    }
+
     /// <summary>One line for the test output and docs/reliability.md.</summary>
     public override string ToString() =>
         $"published {PublishedCount}, consumed {ConsumedCount}, duplicated {DuplicateCount}, lost {LostCount}; " +

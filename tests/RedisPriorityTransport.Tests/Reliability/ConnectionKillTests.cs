@@ -37,8 +37,7 @@ public sealed class ConnectionKillTests(ITestOutputHelper output) : DedicatedRed
         await traffic.FinishAsync(Patience);
 
         output.WriteLine($"CLIENT KILL x{Kills}: {traffic.Ledger}");
-        Assert.Equal(0, traffic.Ledger.LostCount);
-        Assert.Empty(traffic.Ledger.UnexplainedDuplicates);
+        traffic.Ledger.AssertNothingLostAndDuplicatesExplained();
     }
 
     [RedisFact]

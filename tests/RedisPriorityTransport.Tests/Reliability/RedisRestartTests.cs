@@ -105,8 +105,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : DedicatedRedis
         await traffic.FinishAsync(Patience);
 
         output.WriteLine($"Redis restart x2 (kill -9, SHUTDOWN): {traffic.Ledger}");
-        Assert.Equal(0, traffic.Ledger.LostCount);
-        Assert.Empty(traffic.Ledger.UnexplainedDuplicates);
+        traffic.Ledger.AssertNothingLostAndDuplicatesExplained();
         Assert.True(traffic.Ledger.PublishedCount >= 900);
     }
 
