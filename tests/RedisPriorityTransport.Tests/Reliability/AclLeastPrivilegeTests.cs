@@ -35,7 +35,7 @@ public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : Dedicated
         await Server.CommandAsync(["ACL", "SETUSER", User, "on", ">" + Password, .. Rule]);
         await Server.CommandAsync("ACL", "LOG", "RESET");
         var settings = new PriorityQueueSettings { KeyPrefix = Prefix, MaxDeliveryCount = 1 };
-        var (queue, connection) = await OpenQueueAsync("rpt-acl", "orders", settings, LimitedUser);
+        var (queue, _) = await OpenQueueAsync("rpt-acl", "orders", settings, LimitedUser);
         var (waker, _) = await OpenQueueAsync("rpt-acl-waker", "orders", settings, LimitedUser);
 
         // Every operation of the engine once.
@@ -66,7 +66,6 @@ public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : Dedicated
         output.WriteLine($"every engine operation ran as {User}; ACL LOG: {(denials.Length == 0 ? "empty (nothing denied)" : string.Join(" ", log))}");
         Assert.Equal(string.Empty, denials);
         Assert.Contains("user=" + User, await Server.CommandAsync("CLIENT", "LIST"));
-        _ = connection;
     }
 
     [RedisFact]
