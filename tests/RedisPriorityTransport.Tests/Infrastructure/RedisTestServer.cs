@@ -47,7 +47,7 @@ public static class RedisTestServer
 
         var process = await LocalRedisProcess.StartAsync();
         return await RedisServerHandle.ConnectAsync(process.Configuration, $"redis-server pid {process.ProcessId} on {process.Configuration}",
-            () => { process.Stop(); return Task.CompletedTask; });
+            () => process.DisposeAsync().AsTask());
     }
 
     static bool DockerEngineMayAnswer()
