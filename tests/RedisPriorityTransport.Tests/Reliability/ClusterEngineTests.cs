@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace RedisPriorityTransport.Tests.Reliability;
 
-// The engine's ordering, lease, waiting-message and wake-up tests, run unchanged against a three-master Redis Cluster.
+// The engine's ordering, lease, waiting-message, wake-up and foreign-data tests, run unchanged against a three-master Redis Cluster.
 // A cluster refuses a script whose keys span slots, so these passing is the proof that each script stays in one slot.
 
 /// <summary><see cref="OrderingTests"/> against a Redis Cluster.</summary>
@@ -24,6 +24,10 @@ public sealed class WaitingMessageTestsOnCluster(RedisClusterFixture cluster) : 
 /// <summary><see cref="WakeUpAndScriptTests"/> against a Redis Cluster.</summary>
 [Collection(RedisClusterFixture.CollectionName)]
 public sealed class WakeUpAndScriptTestsOnCluster(RedisClusterFixture cluster) : WakeUpAndScriptTests(cluster.GetServerAsync);
+
+/// <summary><see cref="ForeignDataTests"/> against a Redis Cluster: the tolerant scripts stay in one slot too.</summary>
+[Collection(RedisClusterFixture.CollectionName)]
+public sealed class ForeignDataTestsOnCluster(RedisClusterFixture cluster, ITestOutputHelper output) : ForeignDataTests(output, cluster.GetServerAsync);
 
 /// <summary>What only a cluster can show: queues on different masters at once, and that the cluster enforces one slot per script.</summary>
 [Collection(RedisClusterFixture.CollectionName)]

@@ -11,9 +11,20 @@ namespace RedisPriorityTransport.Tests.Reliability;
 /// else in the queue is lost; a malformed message is delivered with <see cref="ReservedMessage.FormatProblem"/> set
 /// and can be moved to the skipped queue.
 /// </summary>
-public sealed class ForeignDataTests(ITestOutputHelper output) : QueueTestBase
+public class ForeignDataTests : QueueTestBase
 {
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+    readonly ITestOutputHelper _output;
+
+    /// <summary>Runs against the shared standalone test server.</summary>
+    public ForeignDataTests(ITestOutputHelper output)
+        : this(output, RedisTestServer.GetAsync)
+    {
+    }
+
+    /// <summary>Runs against the server <paramref name="serverSource"/> provides.</summary>
+    protected ForeignDataTests(ITestOutputHelper output, Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource) => _output = output;
 
     string Key(string part) => $"{KeyPrefix}{{orders}}:orders:{part}";
 
@@ -32,7 +43,7 @@ public sealed class ForeignDataTests(ITestOutputHelper output) : QueueTestBase
         var reserved = await queue.ReserveAsync(10, Lease);
         var counts = await queue.GetCountsAsync();
 
-        output.WriteLine($"orphans in ready, in flight and delayed, and a string key: reclaim {reclaimed}, reserve gave " +
+        _output.WriteLine($"orphans in ready, in flight and delayed, and a string key: reclaim {reclaimed}, reserve gave " +
                          $"{string.Join(", ", reserved.Messages.Select(m => m.Id))}; afterwards ready {counts.Ready}, in flight {counts.InFlight}, delayed {counts.Delayed}");
         Assert.Equal(["a", "b", "c"], reserved.Messages.Select(m => m.Id));
         Assert.All(reserved.Messages, m => Assert.Null(m.FormatProblem));
@@ -52,7 +63,7 @@ public sealed class ForeignDataTests(ITestOutputHelper output) : QueueTestBase
         var reserved = (await queue.ReserveAsync(10, Lease)).Messages;
 
         var foreign = reserved.Single(m => m.Id == "foreign");
-        output.WriteLine($"hash with only a body: {foreign.FormatProblem}");
+        _output.WriteLine($"hash with only a body: {foreign.FormatProblem}");
         Assert.Equal("payload", System.Text.Encoding.UTF8.GetString(foreign.Body));
         Assert.Contains("urgency field 'u' is missing", foreign.FormatProblem);
         Assert.Contains("sequence field 's' is missing", foreign.FormatProblem);
@@ -74,7 +85,7 @@ public sealed class ForeignDataTests(ITestOutputHelper output) : QueueTestBase
         var reserved = (await queue.ReserveAsync(10, Lease)).Messages;
 
         var damaged = reserved.Single(m => m.Id == "damaged");
-        output.WriteLine($"corrupt packed headers: {damaged.FormatProblem}");
+        _output.WriteLine($"corrupt packed headers: {damaged.FormatProblem}");
         Assert.Equal(["first", "damaged", "last"], reserved.Select(m => m.Id));
         Assert.Contains("headers field 'h': Packed headers are corrupt at byte 0", damaged.FormatProblem);
         Assert.Empty(damaged.Headers);
@@ -96,7 +107,7 @@ public sealed class ForeignDataTests(ITestOutputHelper output) : QueueTestBase
             TimeSpan.FromSeconds(30), "the three leases to expire and come back");
         var second = await DrainAsync(queue);
 
-        output.WriteLine($"'d'=many and 'u'=high: first deliveries {string.Join(", ", first.Select(m => $"{m.Id} x{m.DeliveryCount}"))}; " +
+        _output.WriteLine($"'d'=many and 'u'=high: first deliveries {string.Join(", ", first.Select(m => $"{m.Id} x{m.DeliveryCount}"))}; " +
                          $"after expiry {string.Join(", ", second.Select(m => $"{m.Id} x{m.DeliveryCount}"))}; problem: {first.Single(m => m.Id == "odd-urgency").FormatProblem}");
         Assert.Equal(3, first.Count);
         Assert.Equal(1, first.Single(m => m.Id == "odd-count").DeliveryCount);
