@@ -11,7 +11,8 @@ namespace RedisPriorityTransport.Tests.Reliability;
 public sealed class ConnectionKillTests(ITestOutputHelper output) : DedicatedRedisTestBase
 {
     const string ClientNamePrefix = "rpt-kill-";
-    const int Kills = 9;
+    static readonly int Kills = FaultRounds.Scale(9);
+    static readonly int WakeRounds = FaultRounds.Scale(3);
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [RedisFact]
@@ -55,7 +56,7 @@ public sealed class ConnectionKillTests(ITestOutputHelper output) : DedicatedRed
         };
         await waiter.EnsureSubscribedAsync();
 
-        for (var round = 1; round <= 3; round++)
+        for (var round = 1; round <= WakeRounds; round++)
         {
             var killed = await Server.CommandAsync("CLIENT", "KILL", "TYPE", "pubsub");
             await Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");

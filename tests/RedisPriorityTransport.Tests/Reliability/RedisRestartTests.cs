@@ -88,12 +88,15 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : DedicatedRedis
         await using var traffic = EngineTraffic.Start(producer, consumer, lease: TimeSpan.FromSeconds(2));
 
         await traffic.WaitForMoreDeliveriesAsync(300, Patience, "before the first fault");
-        foreach (var (fault, stop) in new (string, Func<Task>)[]
-                 {
-                     ("kill -9", () => { Server.Kill(); return Task.CompletedTask; }),
-                     ("SHUTDOWN", () => Server.ShutdownAsync()),
-                 })
+        (string Name, Func<Task> Stop)[] faults =
+        [
+            ("kill -9", () => { Server.Kill(); return Task.CompletedTask; }),
+            ("SHUTDOWN", () => Server.ShutdownAsync()),
+        ];
+        var restarts = FaultRounds.Scale(faults.Length);
+        for (var restart = 0; restart < restarts; restart++)
         {
+            var (fault, stop) = faults[restart % faults.Length];
             await stop();
             await traffic.WaitForPublishFailureAsync(Patience, $"while Redis is down after {fault}");
             var clock = Stopwatch.StartNew();
@@ -104,9 +107,9 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : DedicatedRedis
 
         await traffic.FinishAsync(Patience);
 
-        output.WriteLine($"Redis restart x2 (kill -9, SHUTDOWN): {traffic.Ledger}");
+        output.WriteLine($"Redis restart x{restarts} (kill -9 and SHUTDOWN in turn): {traffic.Ledger}");
         traffic.Ledger.AssertNothingLostAndDuplicatesExplained();
-        Assert.True(traffic.Ledger.PublishedCount >= 900);
+        Assert.True(traffic.Ledger.PublishedCount >= 300 * (restarts + 1));
     }
 
     static string FirstLine(string text) => text.Split(" - ")[0];
