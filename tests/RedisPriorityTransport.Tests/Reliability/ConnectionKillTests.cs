@@ -48,11 +48,15 @@ public sealed class ConnectionKillTests(ITestOutputHelper output) : DedicatedRed
         var (waiter, waiterConnection) = await OpenQueueAsync(ClientNamePrefix + "waiter", "wake",
             new PriorityQueueSettings { FallbackPollInterval = TimeSpan.FromMinutes(10) });
         var (producer, _) = await OpenQueueAsync(ClientNamePrefix + "waker", "wake");
-        var restoredSubscriptions = 0;
+        // Both of the waiter's connections are killed each round; once both are restored (each restore wakes waiters
+        // by design), the only thing left that can complete the wake signal is the enqueue's notification.
+        int restoredInteractive = 0, restoredSubscription = 0;
         waiterConnection.ConnectionRestored += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Subscription)
-                Interlocked.Increment(ref restoredSubscriptions);
+                Interlocked.Increment(ref restoredSubscription);
+            else
+                Interlocked.Increment(ref restoredInteractive);
         };
         await waiter.EnsureSubscribedAsync();
 
@@ -60,8 +64,9 @@ public sealed class ConnectionKillTests(ITestOutputHelper output) : DedicatedRed
         {
             var killed = await Server.CommandAsync("CLIENT", "KILL", "TYPE", "pubsub");
             await Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
-            await Eventually.HoldsAsync(async () => Volatile.Read(ref restoredSubscriptions) >= round && await SubscribersAsync() == 1,
-                Patience, "the wake-up subscription to come back");
+            await Eventually.HoldsAsync(async () =>
+                    Volatile.Read(ref restoredSubscription) >= round && Volatile.Read(ref restoredInteractive) >= round && await SubscribersAsync() == 1,
+                Patience, "both connections and the wake-up subscription to come back");
 
             var wake = waiter.WakeSignal;
             Assert.Empty((await waiter.ReserveAsync(1, TimeSpan.FromMinutes(1))).Messages);
