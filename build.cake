@@ -1,5 +1,5 @@
 // Build script: `dotnet tool restore` once, then `dotnet cake --target=<Target>`.
-// Targets: Build, Test (default), Pack. Later issues add Demo, Bench and Soak.
+// Targets: Build, Test (default), Pack, Soak (the reliability tests with every fault repeated). Later issues add Demo and Bench.
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -66,6 +66,25 @@ Task("Pack")
     {
         Configuration = configuration,
         OutputDirectory = artifacts.Combine("packages"),
+    });
+});
+
+Task("Soak")
+    .Description("Runs the reliability tests with every fault repeated RPT_SOAK_FACTOR times (default 20; --soak-factor=N).")
+    .IsDependentOn("Build")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    var factor = Argument("soak-factor", EnvironmentVariable("RPT_SOAK_FACTOR") ?? "20");
+    Information($"Soak: every fault of tests/RedisPriorityTransport.Tests/Reliability repeated {factor} times.");
+    DotNetTest("./tests/RedisPriorityTransport.Tests/RedisPriorityTransport.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~Reliability",
+        Loggers = { "console;verbosity=detailed" },
+        EnvironmentVariables = { ["RPT_SOAK_FACTOR"] = factor },
+        ArgumentCustomization = args => args.Append("--blame-hang-timeout 60m"),
     });
 });
 
