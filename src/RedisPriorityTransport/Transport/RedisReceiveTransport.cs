@@ -145,8 +145,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 _slots.Release(free);
                 break;
             }
-            catch (Exception exception) when (IsTransient(exception))
+            catch (Exception exception)
             {
+                // Whatever went wrong, the endpoint keeps receiving once Redis answers again; it never stops by itself.
                 _slots.Release(free);
                 LogContext.Warning?.Log(exception, "Redis reserve failed on {InputAddress}; retrying", _context.InputAddress);
                 await DelayQuietly(RetryDelay(++failures)).ConfigureAwait(false);
