@@ -235,6 +235,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             {
                 try
                 {
+                    // A deleted queue must not keep receiving copies of published messages.
+                    var registry = await _context.Transport.GetRegistryAsync().ConfigureAwait(false);
+                    foreach (var topic in _context.SubscribedTopics)
+                        await registry.UnsubscribeAsync(topic, _configuration.QueueName).ConfigureAwait(false);
                     await queue.DeleteAsync().ConfigureAwait(false);
                 }
                 catch (Exception exception) when (IsTransient(exception))

@@ -101,3 +101,25 @@ public class SagaAndMultiBusTests : TransportTestBase
         Assert.True(await Harness.Consumed.Any<InvoiceRequested>(x => x.Context.Message.OrderId == "via topic"));
     }
 }
+
+public class TemporaryEndpointTests : TransportTestBase
+{
+    [Fact]
+    public async Task A_temporary_endpoint_unsubscribes_and_deletes_its_queue_when_it_stops()
+    {
+        await StartHarness(_ => { });
+        var handle = Harness.Bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance,
+            e => e.Consumer<InvoiceConsumer>());
+        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        var queueName = handle.ReceiveEndpoint.InputAddress.AbsolutePath.Trim('/');
+        await Harness.Bus.Publish(new InvoiceRequested("temporary"));
+        Assert.True(await Harness.Consumed.Any<InvoiceRequested>(x => x.Context.Message.OrderId == "temporary"));
+
+        await handle.StopAsync(CancellationToken.None);
+
+        var subscribers = await new TopicSubscriptions(Redis.Connection, KeyPrefix).GetSubscribersAsync([MessageUrn.ForTypeString(typeof(InvoiceRequested))]);
+        Assert.DoesNotContain(queueName, subscribers);
+        var keys = Redis.Connection.GetServers().Single().Keys(pattern: KeyPrefix + "*" + queueName + "*").ToArray();
+        Assert.Empty(keys);
+    }
+}
