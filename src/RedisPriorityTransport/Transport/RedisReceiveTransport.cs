@@ -90,11 +90,12 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     {
         await _context.DependenciesReady.OrCanceled(Stopping).ConfigureAwait(false);
         var attempt = 0;
+        RedisPriorityQueue? queue = null;
         while (!IsStopping)
         {
             try
             {
-                var queue = await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount)
+                queue ??= await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount)
                     .ConfigureAwait(false);
                 var registry = await _context.Transport.GetRegistryAsync().ConfigureAwait(false);
                 foreach (var topic in _context.SubscribedTopics)
@@ -111,6 +112,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             }
         }
 
+        if (queue is not null)
+            await queue.DisposeAsync().ConfigureAwait(false);
         return null;
     }
 
