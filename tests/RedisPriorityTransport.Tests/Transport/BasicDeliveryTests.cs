@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace RedisPriorityTransport.Tests.Transport;
 
