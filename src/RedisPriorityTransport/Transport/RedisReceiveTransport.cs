@@ -172,6 +172,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 break;
             }
 
+            // Started in reservation order, on this loop: queueing them to the thread pool would let a later message start
+            // first (work-stealing queues are not FIFO), and the priority order would drift beyond the concurrency limit.
             foreach (var message in messages)
                 _ = Handle(queue, message);
         }
