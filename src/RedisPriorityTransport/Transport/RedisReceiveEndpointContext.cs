@@ -34,7 +34,7 @@ internal sealed class RedisReceiveEndpointContext : BaseReceiveEndpointContext
             ? new ConnectionException(message + ": " + exception.Message, exception)
             : exception;
 
-    protected override ISendTransportProvider CreateSendTransportProvider() => new RedisSendTransportProvider(Transport, this);
+    protected override ISendTransportProvider CreateSendTransportProvider() => new RedisSendTransportProvider(_hostConfiguration, this);
 
-    protected override IPublishTransportProvider CreatePublishTransportProvider() => new RedisPublishTransportProvider(Transport, this);
+    protected override IPublishTransportProvider CreatePublishTransportProvider() => new RedisPublishTransportProvider(_hostConfiguration, this);
 }

@@ -90,11 +90,12 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     {
         await _context.DependenciesReady.OrCanceled(Stopping).ConfigureAwait(false);
         var attempt = 0;
+        RedisPriorityQueue? queue = null;
         while (!IsStopping)
         {
             try
             {
-                var queue = await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount)
+                queue ??= await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount)
                     .ConfigureAwait(false);
                 var registry = await _context.Transport.GetRegistryAsync().ConfigureAwait(false);
                 foreach (var topic in _context.SubscribedTopics)
@@ -111,6 +112,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             }
         }
 
+        if (queue is not null)
+            await queue.DisposeAsync().ConfigureAwait(false);
         return null;
     }
 
@@ -145,8 +148,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 _slots.Release(free);
                 break;
             }
-            catch (Exception exception) when (IsTransient(exception))
+            catch (Exception exception)
             {
+                // Whatever went wrong, the endpoint keeps receiving once Redis answers again; it never stops by itself.
                 _slots.Release(free);
                 LogContext.Warning?.Log(exception, "Redis reserve failed on {InputAddress}; retrying", _context.InputAddress);
                 await DelayQuietly(RetryDelay(++failures)).ConfigureAwait(false);
@@ -168,6 +172,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 break;
             }
 
+            // Started in reservation order, on this loop: queueing them to the thread pool would let a later message start
+            // first (work-stealing queues are not FIFO), and the priority order would drift beyond the concurrency limit.
             foreach (var message in messages)
                 _ = Handle(queue, message);
         }
@@ -234,6 +240,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             {
                 try
                 {
+                    // A deleted queue must not keep receiving copies of published messages.
+                    var registry = await _context.Transport.GetRegistryAsync().ConfigureAwait(false);
+                    foreach (var topic in _context.SubscribedTopics)
+                        await registry.UnsubscribeAsync(topic, _configuration.QueueName).ConfigureAwait(false);
                     await queue.DeleteAsync().ConfigureAwait(false);
                 }
                 catch (Exception exception) when (IsTransient(exception))

@@ -140,15 +140,15 @@ internal sealed class RedisTransportProvider : Supervisor
     }
 }
 
-internal sealed class RedisSendTransportProvider(RedisTransportProvider transport, ReceiveEndpointContext context) : ISendTransportProvider
+internal sealed class RedisSendTransportProvider(RedisHostConfiguration host, ReceiveEndpointContext context) : ISendTransportProvider
 {
-    public Uri NormalizeAddress(Uri address) => transport.NormalizeAddress(address);
+    public Uri NormalizeAddress(Uri address) => host.Transport.NormalizeAddress(address);
 
-    public Task<ISendTransport> GetSendTransport(Uri address) => transport.CreateSendTransport(context, address);
+    public Task<ISendTransport> GetSendTransport(Uri address) => host.Transport.CreateSendTransport(context, address);
 }
 
-internal sealed class RedisPublishTransportProvider(RedisTransportProvider transport, ReceiveEndpointContext context) : IPublishTransportProvider
+internal sealed class RedisPublishTransportProvider(RedisHostConfiguration host, ReceiveEndpointContext context) : IPublishTransportProvider
 {
     public Task<ISendTransport> GetPublishTransport<T>(Uri? publishAddress) where T : class =>
-        transport.CreatePublishTransport<T>(context, publishAddress);
+        host.Transport.CreatePublishTransport<T>(context, publishAddress);
 }

@@ -74,6 +74,9 @@ public class FaultTests : TransportTestBase
         });
 
         Assert.True(await Harness.Published.Any<Fault<FailingCommand>>(x => x.Context.Message.Message.Id == "error-1"));
+        var fault = Harness.Published.Select<Fault<FailingCommand>>().First().Context;
+        Assert.Equal("10", fault.Headers.Get<string>("Urgency"));
+        Assert.Equal("alert", fault.Headers.Get<string>("EventType"));
         await using var errorQueue = Queue("Failing_error");
         await PriorityOrderTests.WaitUntil(() => errorQueue.GetCountsAsync().Result.Ready == 1, TimeSpan.FromSeconds(30), "the message is in the error queue");
 

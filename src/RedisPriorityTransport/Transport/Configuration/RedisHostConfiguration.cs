@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Transports;
+using MassTransit.Util;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -11,13 +12,15 @@ internal sealed class RedisHostConfiguration
 {
     readonly RedisBusConfiguration _busConfiguration;
     readonly RedisBusTopology _topology;
-    RedisTransportProvider? _transport;
+    readonly Recycle<RedisTransportProvider> _transport;
 
     public RedisHostConfiguration(RedisBusConfiguration busConfiguration, RedisTopologyConfiguration topology)
         : base(busConfiguration)
     {
         _busConfiguration = busConfiguration;
         _topology = new RedisBusTopology(this, topology);
+        // A stopped provider is replaced on next use, so a bus can be stopped and started again.
+        _transport = new Recycle<RedisTransportProvider>(() => new RedisTransportProvider(this));
         ReceiveTransportRetryPolicy = Retry.CreatePolicy(x =>
         {
             x.Handle<ConnectionException>();
@@ -33,7 +36,7 @@ internal sealed class RedisHostConfiguration
     public int? DefaultMaxDeliveryCount { get; set; }
 
     /// <summary>The connection, queues and subscription registry, created when the bus is built.</summary>
-    public RedisTransportProvider Transport => _transport ??= new RedisTransportProvider(this);
+    public RedisTransportProvider Transport => _transport.Supervisor;
 
     public override Uri HostAddress => Settings.HostAddress;
 

@@ -5,11 +5,41 @@ namespace RedisPriorityTransport.Transport;
 /// <summary>Where and how the bus connects to Redis, and the queue settings shared by its queues.</summary>
 internal sealed class RedisHostSettings : IRedisHostConfigurator
 {
-    public ConfigurationOptions? Options { get; set; }
+    ConfigurationOptions? _options;
+    IConnectionMultiplexer? _connection;
+    Uri? _hostAddress;
 
-    public IConnectionMultiplexer? Connection { get; set; }
+    public ConfigurationOptions? Options
+    {
+        get => _options;
+        set
+        {
+            _options = value;
+            _hostAddress = null;
+        }
+    }
 
-    public Func<IConnectionMultiplexer?>? ConnectionFromServices { get; set; }
+    public IConnectionMultiplexer? Connection
+    {
+        get => _connection;
+        set
+        {
+            _connection = value;
+            _hostAddress = null;
+        }
+    }
+
+    Func<IConnectionMultiplexer?>? _connectionFromServices;
+
+    public Func<IConnectionMultiplexer?>? ConnectionFromServices
+    {
+        get => _connectionFromServices;
+        set
+        {
+            _connectionFromServices = value;
+            _hostAddress = null;
+        }
+    }
 
     string _keyPrefix = PriorityQueueSettings.DefaultKeyPrefix;
 
@@ -30,20 +60,20 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
     }
 
     /// <summary>The host part of bus addresses: the first configured endpoint, <c>redis://host:port/</c>.</summary>
-    public Uri HostAddress
+    public Uri HostAddress => _hostAddress ??= ComputeHostAddress();
+
+    Uri ComputeHostAddress()
     {
-        get
+        var connection = Connection ?? (Options is null ? ConnectionFromServices?.Invoke() : null);
+        var endpoint = connection?.GetEndPoints().FirstOrDefault() ?? Options?.EndPoints.FirstOrDefault();
+        var text = endpoint switch
         {
-            var endpoint = Connection?.GetEndPoints().FirstOrDefault() ?? Options?.EndPoints.FirstOrDefault();
-            var text = endpoint switch
-            {
-                System.Net.DnsEndPoint dns => $"{dns.Host}:{(dns.Port == 0 ? 6379 : dns.Port)}",
-                System.Net.IPEndPoint ip => ip.ToString(),
-                null => "localhost:6379",
-                _ => endpoint.ToString() ?? "localhost:6379",
-            };
-            return new Uri($"redis://{text}/");
-        }
+            System.Net.DnsEndPoint dns => $"{dns.Host}:{(dns.Port == 0 ? 6379 : dns.Port)}",
+            System.Net.IPEndPoint ip => ip.ToString(),
+            null => "localhost:6379",
+            _ => endpoint.ToString() ?? "localhost:6379",
+        };
+        return new Uri($"redis://{text}/");
     }
 
     public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null)
