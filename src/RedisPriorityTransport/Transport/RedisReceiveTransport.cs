@@ -105,6 +105,14 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 await queue.EnsureSubscribedAsync().ConfigureAwait(false);
                 return queue;
             }
+            catch (ObjectDisposedException exception)
+            {
+                // The container or connection is gone (a host stopped and disposed while its bus was still starting):
+                // no retry can succeed, so the endpoint gives up instead of retrying forever.
+                LogContext.Warning?.Log(exception, "Receive endpoint {InputAddress} not started: {Object} was disposed", _context.InputAddress,
+                    exception.ObjectName);
+                break;
+            }
             catch (Exception exception) when (IsTransient(exception))
             {
                 LogContext.Warning?.Log(exception, "Redis unavailable while starting {InputAddress}; retrying", _context.InputAddress);
