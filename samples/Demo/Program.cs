@@ -65,6 +65,8 @@ async Task<RunningHost> StartConsumerAsync(string name, int processingMs)
 {
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    // Start returns once the bus and its endpoint are running, so the demo's phases do not overlap.
+    builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
     builder.Services.AddSingleton(ledger);
     builder.Services.AddSingleton(new DemoConsumerSettings(name, processingMs));
     builder.Services.AddRedisPriorityQueue(bus =>
@@ -88,6 +90,7 @@ async Task<Dictionary<int, int>> PublishBurstAsync(int count, int firstNumber)
 {
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
     builder.Services.AddRedisPriorityQueue(configureBus: null, options =>
     {
         options.Configuration = redis.Configuration;
