@@ -1,5 +1,5 @@
 // Build script: `dotnet tool restore` once, then `dotnet cake --target=<Target>`.
-// Targets: Build, Test (default), Pack, Soak (the reliability tests with every fault repeated). Later issues add Demo and Bench.
+// Targets: Build, Test (default), Demo, Pack, Soak (the reliability tests with every fault repeated); Bench comes with the benchmarks.
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -57,6 +57,14 @@ Task("Test")
     {
         WriteTestSummary();
     }
+});
+
+Task("Demo")
+    .Description("Brings Redis up, publishes a burst of mixed events, drains it with one and then two consumers, and checks the order.")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    DotNetRun("./samples/Demo/Demo.csproj", new ProcessArgumentBuilder(), new DotNetRunSettings { Configuration = configuration });
 });
 
 Task("Pack")
