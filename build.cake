@@ -49,7 +49,7 @@ Task("Test")
             Configuration = configuration,
             NoBuild = true,
             ResultsDirectory = testResults,
-            Loggers = { "trx", "console;verbosity=normal" },
+            Loggers = { "trx", "console;verbosity=minimal" },
             ArgumentCustomization = args => args.Append("--blame-hang-timeout 10m"),
         });
     }
