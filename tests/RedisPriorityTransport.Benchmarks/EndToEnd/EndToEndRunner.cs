@@ -31,7 +31,8 @@ public static class EndToEndRunner
 
         IContender[] contenders =
         [
-            new RawEngineContender(redis),
+            new RawEngineContender(redis, RawConsumerShape.LoopPerSlot),
+            new RawEngineContender(redis, RawConsumerShape.OneReserveLoop),
             new InMemoryContender(),
             new RedisTransportContender(redis.Configuration),
             new RabbitMqPriorityContender(),
@@ -49,6 +50,7 @@ public static class EndToEndRunner
                 report.Note($"{contender.Name} skipped: {skipReason}.");
         }
 
+        report.Note("raw engine, loop per slot: 16 loops each reserving one message; raw engine, one reserve loop: one loop reserving up to the free slots and dispatching to handler tasks (see docs/benchmarks.md).");
         report.Note("MassTransit in-memory has no priority at all: its inversion depth and order violations show plain FIFO, the reference for throughput and latency only.");
         report.Note("MassTransit RabbitMQ priority carries the urgency as the message priority (x-max-priority 10); event-type rank has no place there.");
 

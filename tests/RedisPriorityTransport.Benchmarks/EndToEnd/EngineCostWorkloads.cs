@@ -130,29 +130,27 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         var headersBytes = Headers.Sum(pair => pair.Key.Length + pair.Value.Length + 4);
         var figures = new List<Measurement>();
 
-        var queue = new RedisPriorityQueue(connection, "footprint-" + Guid.NewGuid().ToString("N")[..8], RawEngineContender.Settings);
-        var before = await UsedMemoryAsync();
-        for (var start = 0; start < sizes.FootprintMessages; start += 1_000)
+        figures.AddRange(await MeasureEngineLayoutAsync("engine layout (32-char id, 2 headers)", body, headersBytes));
+        if (redis.OwnsServer)
         {
-            var count = Math.Min(1_000, sizes.FootprintMessages - start);
-            await queue.EnqueueBatchAsync(Enumerable.Range(start, count)
-                .Select(i => new QueueMessage(Guid.NewGuid().ToString("N"), body,
-                    new MessagePriority((Urgency)(1 + i % 5), BenchMessage.RankedEventTypes[i % 3]), Headers)).ToArray());
+            // What the engine's layout costs when every message hash stays a listpack (compact) hash: Redis converts a
+            // hash to a real hash table as soon as one value is longer than hash-max-listpack-value (64 by default).
+            var setting = await database.ExecuteAsync("CONFIG", "GET", "hash-max-listpack-value");
+            var previous = (string?)((RedisResult[])setting!)[1] ?? "64";
+            await database.ExecuteAsync("CONFIG", "SET", "hash-max-listpack-value", "1024");
+            try
+            {
+                figures.AddRange(await MeasureEngineLayoutAsync("engine layout, hash-max-listpack-value 1024", body, headersBytes));
+            }
+            finally
+            {
+                await database.ExecuteAsync("CONFIG", "SET", "hash-max-listpack-value", previous);
+            }
         }
-
-        var enginePerMessage = (double)(await UsedMemoryAsync() - before) / sizes.FootprintMessages;
-        var sampleId = (await queue.PeekAsync(1))[0];
-        var hashUsage = (long?)await database.ExecuteAsync("MEMORY", "USAGE", $"e2e:{{{queue.Name}}}:{queue.Name}:m:{sampleId}", "SAMPLES", "0");
-        figures.Add(Figure("engine layout (32-char id, 2 headers)", $"bytes per waiting message ({BodyBytes}-byte body, INFO used_memory delta)", enginePerMessage));
-        figures.Add(Figure("engine layout (32-char id, 2 headers)", "bytes per message beyond the body", enginePerMessage - BodyBytes));
-        figures.Add(Figure("engine layout (32-char id, 2 headers)", $"bytes beyond body and headers ({headersBytes} B packed)", enginePerMessage - BodyBytes - headersBytes));
-        figures.Add(Figure("engine layout (32-char id, 2 headers)", "MEMORY USAGE of one message hash (bytes)", hashUsage ?? double.NaN));
-        await queue.DeleteAsync();
-        await queue.DisposeAsync();
 
         // The floor: the same ids in a sorted set and one hash each with the body only, no metadata.
         var tag = "{footprint-raw}";
-        before = await UsedMemoryAsync();
+        var before = await UsedMemoryAsync();
         for (var start = 0; start < sizes.FootprintMessages; start += 1_000)
         {
             var batch = database.CreateBatch();
@@ -173,6 +171,33 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         figures.Add(Figure("minimal layout (sorted set + hash with body)", "bytes per message beyond the body", rawPerMessage - BodyBytes));
         await DeleteByPatternAsync($"raw:{tag}:*");
         return figures;
+    }
+
+    async Task<IReadOnlyList<Measurement>> MeasureEngineLayoutAsync(string column, byte[] body, int headersBytes)
+    {
+        var database = redis.Connection.GetDatabase();
+        var queue = new RedisPriorityQueue(redis.Connection, "footprint-" + Guid.NewGuid().ToString("N")[..8], RawEngineContender.Settings);
+        var before = await UsedMemoryAsync();
+        for (var start = 0; start < sizes.FootprintMessages; start += 1_000)
+        {
+            var count = Math.Min(1_000, sizes.FootprintMessages - start);
+            await queue.EnqueueBatchAsync(Enumerable.Range(start, count)
+                .Select(i => new QueueMessage(Guid.NewGuid().ToString("N"), body,
+                    new MessagePriority((Urgency)(1 + i % 5), BenchMessage.RankedEventTypes[i % 3]), Headers)).ToArray());
+        }
+
+        var perMessage = (double)(await UsedMemoryAsync() - before) / sizes.FootprintMessages;
+        var sampleId = (await queue.PeekAsync(1))[0];
+        var hashUsage = (long?)await database.ExecuteAsync("MEMORY", "USAGE", $"e2e:{{{queue.Name}}}:{queue.Name}:m:{sampleId}", "SAMPLES", "0");
+        await queue.DeleteAsync();
+        await queue.DisposeAsync();
+        return
+        [
+            Figure(column, $"bytes per waiting message ({BodyBytes}-byte body, INFO used_memory delta)", perMessage),
+            Figure(column, "bytes per message beyond the body", perMessage - BodyBytes),
+            Figure(column, $"bytes beyond body and headers ({headersBytes} B packed)", perMessage - BodyBytes - headersBytes),
+            Figure(column, "MEMORY USAGE of one message hash (bytes)", hashUsage ?? double.NaN),
+        ];
     }
 
     /// <summary>Commands per second of idle raw-engine consumers: one reserve loop, and sixteen.</summary>

@@ -27,6 +27,9 @@ public sealed class BenchmarkRedis : IAsyncDisposable
     /// <summary>A StackExchange.Redis configuration string for the server.</summary>
     public string Configuration { get; }
 
+    /// <summary>True when this process started the server, so it may change the server's configuration.</summary>
+    public bool OwnsServer => _serverProcess is not null;
+
     /// <summary>Where the server came from, for the report.</summary>
     public string Source { get; }
 
