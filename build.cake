@@ -69,6 +69,25 @@ Task("Pack")
     });
 });
 
+// Benchmarks (docs/benchmarks.md), always in Release: the end-to-end benchmark, which writes artifacts/benchmarks.md.
+// --quick=true for the one-minute development run; --micro=true to add the BenchmarkDotNet micro-benchmarks;
+// --bench-args="..." for anything else the benchmark accepts (for example "--runs 5 --workloads burst,paced").
+Task("Bench")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    var arguments = new List<string>();
+    if (Argument("quick", false))
+        arguments.Add("--quick");
+    if (Argument("micro", false))
+        arguments.Add("--include-micro");
+    var extra = Argument("bench-args", "");
+    if (!string.IsNullOrWhiteSpace(extra))
+        arguments.Add(extra);
+    DotNetRun("./tests/RedisPriorityTransport.Benchmarks/RedisPriorityTransport.Benchmarks.csproj", string.Join(" ", arguments),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
 RunTarget(target);
 
 // Adds up every test result file and prints one plain line, "N passed, M failed, K skipped", also kept in
