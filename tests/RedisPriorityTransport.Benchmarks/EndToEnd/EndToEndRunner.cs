@@ -96,7 +96,11 @@ public static class EndToEndRunner
         var clock = Stopwatch.StartNew();
         try
         {
-            var figures = await workload.RunAsync(contender, sizes, seed);
+            // Bounded even if a contender hangs: the run counts as failed and the benchmark goes on.
+            var running = workload.RunAsync(contender, sizes, seed);
+            if (await Task.WhenAny(running, Task.Delay(sizes.RunTimeout * 2)) != running)
+                throw new TimeoutException($"no result within {(sizes.RunTimeout * 2).TotalSeconds:N0} s");
+            var figures = await running;
             Console.WriteLine($"  {workload.Name,-12} {contender.Name,-30} {clock.Elapsed.TotalSeconds,5:F1} s  " +
                 string.Join("; ", figures.Select(f => $"{f.Metric.Split(" (")[0]} = {f.Value:0.##}")));
             report?.Add(figures);

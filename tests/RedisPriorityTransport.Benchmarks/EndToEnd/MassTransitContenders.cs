@@ -31,6 +31,12 @@ public abstract class MassTransitContender : IContender
     {
     }
 
+    /// <summary>Where a run's messages are sent; the run's queue by default.</summary>
+    protected virtual Uri SendAddress(string queueName) => new($"queue:{queueName}");
+
+    /// <summary>Removes what a run left on the broker, after its bus stopped.</summary>
+    protected virtual Task CleanUpAsync(string queueName) => Task.CompletedTask;
+
     /// <inheritdoc />
     public async Task<IContenderRun> StartRunAsync(RunSpec spec, ConsumptionRecorder recorder)
     {
@@ -49,9 +55,9 @@ public abstract class MassTransitContender : IContender
             ConfigureEndpoint(endpoint);
             endpoint.Consumer(() => new BenchConsumer(recorder, gate));
         });
-        await handle.Ready;
-        var sendEndpoint = await bus.GetSendEndpoint(new Uri($"queue:{spec.QueueName}"));
-        return new Run(provider, bus, handle, sendEndpoint, gate, this);
+        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(60));
+        var sendEndpoint = await bus.GetSendEndpoint(SendAddress(spec.QueueName));
+        return new Run(provider, bus, handle, sendEndpoint, gate, this, spec.QueueName);
     }
 
     /// <inheritdoc />
@@ -97,7 +103,7 @@ public abstract class MassTransitContender : IContender
     }
 
     sealed class Run(ServiceProvider provider, IBusControl bus, HostReceiveEndpointHandle handle, ISendEndpoint sendEndpoint,
-        ConsumeGate gate, MassTransitContender contender) : IContenderRun
+        ConsumeGate gate, MassTransitContender contender, string queueName) : IContenderRun
     {
         public Task PublishAsync(BenchMessage message) =>
             sendEndpoint.Send(message, context => contender.ConfigureSend(context));
@@ -115,6 +121,7 @@ public abstract class MassTransitContender : IContender
             await handle.StopAsync(timeout.Token);
             await bus.StopAsync(timeout.Token);
             await provider.DisposeAsync();
+            await contender.CleanUpAsync(queueName);
         }
     }
 }
@@ -161,11 +168,23 @@ public sealed class RabbitMqPriorityContender : MassTransitContender
     protected override void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint)
     {
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
             rabbit.EnablePriority(UrgencyScale.Max);
-            rabbit.AutoDelete = true;
-            rabbit.Durable = false;
-        }
+    }
+
+    /// <summary>
+    /// The endpoint's exchange (bound to its queue): sending to the queue address would declare the queue again
+    /// without its priority argument, which the broker refuses.
+    /// </summary>
+    protected override Uri SendAddress(string queueName) => new($"exchange:{queueName}");
+
+    /// <inheritdoc />
+    protected override async Task CleanUpAsync(string queueName)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { HostName = "127.0.0.1", Port = AmqpPort, UserName = "guest", Password = "guest" };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queueName, ifUnused: false, ifEmpty: false);
+        await channel.ExchangeDeleteAsync(queueName, ifUnused: false);
     }
 
     /// <inheritdoc />

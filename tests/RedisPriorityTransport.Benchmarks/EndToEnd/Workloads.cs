@@ -108,6 +108,7 @@ public sealed class PacedLatencyWorkload : ContenderWorkload
             await run.PublishAsync(plans[i].ToMessage());
         }
 
+        var publishSeconds = Milliseconds(start, Stopwatch.GetTimestamp()) / 1000;
         var finished = await recorder.WaitAllHandledAsync(sizes.RunTimeout);
         // The first tenth warms up connections and the JIT; it is left out.
         var latencies = recorder.Starts().Where(s => s.Message.Number >= plans.Length / 10)
@@ -117,6 +118,7 @@ public sealed class PacedLatencyWorkload : ContenderWorkload
         [
             Figure(contender, $"p50 publish→handler start at {rate} (ms)", finished ? Percentile(latencies, 0.50) : double.NaN),
             Figure(contender, $"p99 publish→handler start at {rate} (ms)", finished ? Percentile(latencies, 0.99) : double.NaN),
+            Figure(contender, "publish rate achieved (msg/s; below the target rate the publisher could not keep up)", plans.Length / publishSeconds),
         ];
     }
 
