@@ -19,6 +19,7 @@ public static class Program
           --quick              small sizes and 2 runs: about a minute, for development
           --runs N             runs of each workload on each contender (1..20)
           --workloads a,b      only these: burst, paced, inversion, strict-order, scale, footprint
+          --contenders a,b     only contenders whose name contains one of these, e.g. "raw,in-memory"
           --output PATH        where to write the Markdown report
           --include-micro      also run the BenchmarkDotNet micro-benchmarks and append their tables
           --micro [BDN args]   only the micro-benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
@@ -46,6 +47,7 @@ public static class Program
         var runs = quick ? 2 : 3;
         var workloads = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var output = Path.Combine(artifacts, "benchmarks.md");
+        var contenderFilters = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -59,6 +61,9 @@ public static class Program
                 case "--workloads" when i + 1 < args.Length:
                     workloads.UnionWith(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     break;
+                case "--contenders" when i + 1 < args.Length:
+                    contenderFilters.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
                 case "--output" when i + 1 < args.Length:
                     output = Path.GetFullPath(args[++i]);
                     break;
@@ -69,7 +74,7 @@ public static class Program
             }
         }
 
-        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full");
+        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full", contenderFilters);
         var markdown = await EndToEndRunner.RunAsync(options);
         if (args.Contains("--include-micro"))
             markdown += MicroReport(RunMicroBenchmarks([], quick, artifacts));

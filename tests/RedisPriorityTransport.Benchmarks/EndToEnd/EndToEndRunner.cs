@@ -10,7 +10,9 @@ namespace RedisPriorityTransport.Benchmarks.EndToEnd;
 /// <param name="Workloads">Names of the workloads to run; empty for all.</param>
 /// <param name="OutputPath">Where the Markdown report goes.</param>
 /// <param name="Mode">"full" or "quick", for the report.</param>
-public sealed record EndToEndOptions(WorkloadSizes Sizes, int Runs, IReadOnlySet<string> Workloads, string OutputPath, string Mode);
+/// <param name="ContenderFilters">Run only contenders whose name contains one of these (case-insensitive); empty for all.</param>
+public sealed record EndToEndOptions(WorkloadSizes Sizes, int Runs, IReadOnlySet<string> Workloads, string OutputPath, string Mode,
+    IReadOnlyList<string> ContenderFilters);
 
 /// <summary>
 /// Runs every workload on every available contender, interleaved (run 1 of each workload on each contender, then run
@@ -35,7 +37,8 @@ public static class EndToEndRunner
             new RawEngineContender(redis, RawConsumerShape.OneReserveLoop),
             new InMemoryContender(),
             new RedisTransportContender(redis.Configuration),
-            new RabbitMqPriorityContender(),
+            new RabbitMqPriorityContender(durable: true),
+            new RabbitMqPriorityContender(durable: false),
         ];
         report.SetColumns(ContenderWorkload.Section, contenders.Select(c => c.Name));
         report.SetReference(ContenderWorkload.Section, new InMemoryContender().Name, "MassTransit's own cost, no broker and no priority");
@@ -43,7 +46,9 @@ public static class EndToEndRunner
         var available = new List<IContender>();
         foreach (var contender in contenders)
         {
-            var skipReason = await contender.ProbeAsync();
+            var selectedByFilter = options.ContenderFilters.Count == 0
+                || options.ContenderFilters.Any(filter => contender.Name.Contains(filter, StringComparison.OrdinalIgnoreCase));
+            var skipReason = selectedByFilter ? await contender.ProbeAsync() : "not selected by --contenders";
             if (skipReason is null)
                 available.Add(contender);
             else
@@ -52,6 +57,7 @@ public static class EndToEndRunner
 
         report.Note("raw engine, loop per slot: 16 loops each reserving one message; raw engine, one reserve loop: one loop reserving up to the free slots and dispatching to handler tasks (see docs/benchmarks.md).");
         report.Note("MassTransit in-memory has no priority at all: its inversion depth and order violations show plain FIFO, the reference for throughput and latency only.");
+        report.Note("The benchmark's own redis-server runs without persistence (no RDB, no AOF); RabbitMQ durable uses MassTransit's defaults (durable queue, persistent messages, publisher confirms: the broker writes to disk before confirming); RabbitMQ transient is the comparable setting.");
         report.Note("MassTransit RabbitMQ priority carries the urgency as the message priority (x-max-priority 10); event-type rank has no place there.");
 
         ContenderWorkload[] workloads =

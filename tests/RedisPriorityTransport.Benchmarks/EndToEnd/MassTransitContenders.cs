@@ -145,12 +145,16 @@ public sealed class InMemoryContender : MassTransitContender
 /// what users would otherwise pick. Event-type rank cannot be expressed there. Runs only when a broker answers on
 /// loopback port 5672 (user guest); skipped with a note otherwise.
 /// </summary>
-public sealed class RabbitMqPriorityContender : MassTransitContender
+/// <param name="durable">
+/// True for MassTransit's defaults (durable queue, persistent messages, so the broker writes them to disk before it
+/// confirms); false for a transient queue and messages, comparable with a Redis that does not persist.
+/// </param>
+public sealed class RabbitMqPriorityContender(bool durable) : MassTransitContender
 {
     const int AmqpPort = 5672;
 
     /// <inheritdoc />
-    public override string Name => "MassTransit RabbitMQ priority";
+    public override string Name => durable ? "MassTransit RabbitMQ priority, durable" : "MassTransit RabbitMQ priority, transient";
 
     /// <inheritdoc />
     public override async Task<string?> ProbeAsync() =>
@@ -168,14 +172,17 @@ public sealed class RabbitMqPriorityContender : MassTransitContender
     protected override void ConfigureEndpoint(IReceiveEndpointConfigurator endpoint)
     {
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
             rabbit.EnablePriority(UrgencyScale.Max);
+            rabbit.Durable = durable;
+        }
     }
 
     /// <summary>
     /// The endpoint's exchange (bound to its queue): sending to the queue address would declare the queue again
     /// without its priority argument, which the broker refuses.
     /// </summary>
-    protected override Uri SendAddress(string queueName) => new($"exchange:{queueName}");
+    protected override Uri SendAddress(string queueName) => new(durable ? $"exchange:{queueName}" : $"exchange:{queueName}?durable=false");
 
     /// <inheritdoc />
     protected override async Task CleanUpAsync(string queueName)
@@ -188,7 +195,11 @@ public sealed class RabbitMqPriorityContender : MassTransitContender
     }
 
     /// <inheritdoc />
-    protected override void ConfigureSend(SendContext<BenchMessage> context) => context.SetPriority((byte)context.Message.Urgency);
+    protected override void ConfigureSend(SendContext<BenchMessage> context)
+    {
+        context.SetPriority((byte)context.Message.Urgency);
+        context.Durable = durable;
+    }
 }
 
 /// <summary>
