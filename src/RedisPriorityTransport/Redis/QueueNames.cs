@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace RedisPriorityTransport;
 
 /// <summary>Rules for queue names, message ids and key prefixes: what may be put into a Redis key.</summary>
@@ -106,26 +108,34 @@ internal sealed class QueueKeys
     {
         QueueName = QueueNames.ValidateQueueName(queueName);
         HashTag = QueueNames.HashTagOf(queueName);
-        Base = $"{keyPrefix}{{{HashTag}}}:{queueName}:";
-        Ready = Base + "ready";
-        Delayed = Base + "delayed";
-        InFlight = Base + "inflight";
-        Sequence = Base + "seq";
-        Lease = Base + "lease";
-        MessagePrefix = Base + "m:";
-        WakeChannel = Base + "wake";
+        var stem = $"{keyPrefix}{{{HashTag}}}:{queueName}:";
+        Ready = stem + "ready";
+        Delayed = stem + "delayed";
+        InFlight = stem + "inflight";
+        Sequence = stem + "seq";
+        Lease = stem + "lease";
+        Messages = stem + "messages";
+        Tokens = stem + "tokens";
+        Deliveries = stem + "deliveries";
+        WakeChannel = stem + "wake";
+        All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries];
     }
 
     public string QueueName { get; }
     public string HashTag { get; }
-    public string Base { get; }
     public string Ready { get; }
     public string Delayed { get; }
     public string InFlight { get; }
     public string Sequence { get; }
     public string Lease { get; }
-    public string MessagePrefix { get; }
+    public string Messages { get; }
+    public string Tokens { get; }
+    public string Deliveries { get; }
     public string WakeChannel { get; }
 
-    public string Message(string id) => MessagePrefix + id;
+    /// <summary>The eight keys every script receives first, in the order the scripts expect.</summary>
+    public RedisKey[] All { get; }
+
+    /// <summary>The queue's keys followed by a destination queue's ready, sequence and messages keys.</summary>
+    public RedisKey[] WithTarget(QueueKeys target) => [.. All, target.Ready, target.Sequence, target.Messages];
 }

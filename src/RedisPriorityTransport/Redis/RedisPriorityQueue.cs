@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using RedisPriorityTransport.Redis;
 using StackExchange.Redis;
 
@@ -13,12 +11,12 @@ namespace RedisPriorityTransport;
 public sealed class RedisPriorityQueue : IAsyncDisposable
 {
     const int HousekeepingLimit = 100;
-    const int PurgeBatch = 1000;
 
     readonly IConnectionMultiplexer _connection;
     readonly bool _ownsConnection;
     readonly QueueKeys _keys;
     readonly QueueKeys _errorKeys;
+    readonly QueueKeys _skippedKeys;
     readonly PriorityQueueSettings _settings;
     readonly RedisChannel _wakeChannel;
     readonly SemaphoreSlim _subscribeLock = new(1, 1);
@@ -42,6 +40,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         _settings = settings ?? new PriorityQueueSettings();
         _keys = new QueueKeys(_settings.KeyPrefix, queueName);
         _errorKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.HashTagOf(queueName) + PriorityQueueSettings.ErrorQueueSuffix);
+        _skippedKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.HashTagOf(queueName) + PriorityQueueSettings.SkippedQueueSuffix);
         _connection = connection;
         _ownsConnection = ownsConnection;
         _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
@@ -66,7 +65,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public string ErrorQueueName => _errorKeys.QueueName;
 
     /// <summary>The queue that receives messages that could not be consumed at all.</summary>
-    public string SkippedQueueName => QueueNames.HashTagOf(Name) + PriorityQueueSettings.SkippedQueueSuffix;
+    public string SkippedQueueName => _skippedKeys.QueueName;
 
     /// <summary>The settings this queue uses.</summary>
     public PriorityQueueSettings Settings => _settings;
@@ -99,10 +98,9 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (messages.Count == 0)
             return [];
 
-        var values = new RedisValue[2 + messages.Count * 7];
-        values[0] = _keys.MessagePrefix;
-        values[1] = _keys.WakeChannel;
-        var position = 2;
+        var values = new RedisValue[1 + messages.Count * 7];
+        values[0] = _keys.WakeChannel;
+        var position = 1;
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i] ?? throw new ArgumentException($"Message at index {i} is null.", nameof(messages));
@@ -125,8 +123,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             values[position++] = (long)Math.Ceiling(delay.TotalMilliseconds);
         }
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Enqueue,
-            [_keys.Ready, _keys.Delayed, _keys.Sequence], values).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Enqueue, _keys.All, values).ConfigureAwait(false))!;
         var outcomes = new EnqueueResult[messages.Count];
         for (var i = 0; i < outcomes.Length; i++)
             outcomes[i] = new EnqueueResult(messages[i].Id, (long)result[i] == 1);
@@ -147,28 +144,26 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve,
-            [_keys.Ready, _keys.Delayed, _keys.InFlight, _keys.Sequence, _keys.Lease, _errorKeys.Ready, _errorKeys.Sequence],
-            [_keys.MessagePrefix, maxMessages, leaseMs, _settings.MaxDeliveryCount, _errorKeys.MessagePrefix, _settings.ReasonHeader, HousekeepingLimit])
-            .ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, _keys.WithTarget(_errorKeys),
+            [maxMessages, leaseMs, _settings.MaxDeliveryCount, _settings.ReasonHeader, HousekeepingLimit]).ConfigureAwait(false))!;
 
         var nextDue = (long)result[0];
         var expiresAt = FromUnixMs((long)result[2]);
-        var messages = new List<ReservedMessage>((result.Length - 5) / 9);
-        for (var i = 5; i + 8 < result.Length; i += 9)
+        var messages = new List<ReservedMessage>((result.Length - 5) / 4);
+        for (var i = 5; i + 3 < result.Length; i += 4)
         {
-            var eventType = (string?)result[i + 4];
-            messages.Add(new ReservedMessage(Name,
-                id: (string)result[i]!,
-                body: (byte[])result[i + 1]! ?? [],
-                headers: HeaderCodec.Decode((byte[])result[i + 2]! ?? []),
-                priority: new MessagePriority((Urgency)int.Parse((string)result[i + 3]!, CultureInfo.InvariantCulture),
-                    string.IsNullOrEmpty(eventType) ? null : eventType),
-                deliveryCount: (int)result[i + 7],
-                leaseToken: (long)result[i + 8],
-                sequence: long.Parse((string)result[i + 5]!, CultureInfo.InvariantCulture),
-                enqueuedAt: FromUnixMs(long.Parse((string)result[i + 6]!, CultureInfo.InvariantCulture)),
-                leaseExpiresAt: expiresAt));
+            var id = (string)result[i]!;
+            var token = (long)result[i + 3];
+            if (!MessageRecord.TryParse((byte[])result[i + 1]!, out var record, out var problem))
+            {
+                // Foreign or damaged data is never dropped: it goes to the skipped queue with the reason.
+                await MoveAsync(id, token, SkippedQueueName, $"unreadable message record: {problem}").ConfigureAwait(false);
+                continue;
+            }
+
+            messages.Add(new ReservedMessage(Name, id, record.Body, record.Headers, new MessagePriority(record.Urgency, record.EventType),
+                deliveryCount: (int)result[i + 2], leaseToken: token, sequence: record.Sequence,
+                enqueuedAt: FromUnixMs(record.EnqueuedMs), leaseExpiresAt: expiresAt));
         }
 
         return new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null);
@@ -225,7 +220,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         QueueNames.ValidateMessageId(id);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Acknowledge, [_keys.InFlight], [_keys.MessagePrefix, id, leaseToken]).ConfigureAwait(false);
+        var result = await Database.RunAsync(LuaScripts.Acknowledge, _keys.All, [id, leaseToken]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -240,9 +235,9 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (delay < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay must not be negative.");
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Release, [_keys.Ready, _keys.Delayed, _keys.InFlight, _keys.Sequence],
+        var result = await Database.RunAsync(LuaScripts.Release, _keys.All,
         [
-            _keys.MessagePrefix, id, leaseToken, (long)Math.Ceiling((delay ?? TimeSpan.Zero).TotalMilliseconds),
+            id, leaseToken, (long)Math.Ceiling((delay ?? TimeSpan.Zero).TotalMilliseconds),
             countDelivery ? "0" : "1", _keys.WakeChannel,
         ]).ConfigureAwait(false);
         return (long)result == 1;
@@ -263,16 +258,15 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         ThrowIfDisposed();
         if (leases.Count == 0)
             return [];
-        var values = new RedisValue[2 + leases.Count * 2];
-        values[0] = _keys.MessagePrefix;
-        values[1] = leaseMs;
+        var values = new RedisValue[1 + leases.Count * 2];
+        values[0] = leaseMs;
         for (var i = 0; i < leases.Count; i++)
         {
-            values[2 + i * 2] = QueueNames.ValidateMessageId(leases[i].Id, nameof(leases));
-            values[3 + i * 2] = leases[i].LeaseToken;
+            values[1 + i * 2] = QueueNames.ValidateMessageId(leases[i].Id, nameof(leases));
+            values[2 + i * 2] = leases[i].LeaseToken;
         }
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Renew, [_keys.InFlight], values).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Renew, _keys.All, values).ConfigureAwait(false))!;
         return result.Skip(1).Select(r => (long)r == 1).ToArray();
     }
 
@@ -295,12 +289,11 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
                 $"Queue '{Name}' can move messages only to queues of its hash tag '{_keys.HashTag}' (such as '{ErrorQueueName}' or '{SkippedQueueName}'), not to '{destinationQueue}'.",
                 nameof(destinationQueue));
         ThrowIfDisposed();
-        var destination = new QueueKeys(_settings.KeyPrefix, destinationQueue);
-        var result = await Database.RunAsync(LuaScripts.Move, [_keys.InFlight, destination.Ready, destination.Sequence],
-        [
-            _keys.MessagePrefix, id, leaseToken, destination.MessagePrefix, _settings.ReasonHeader, reason,
-            HeaderCodec.Encode(extraHeaders), destination.WakeChannel,
-        ]).ConfigureAwait(false);
+        var destination = destinationQueue == ErrorQueueName ? _errorKeys
+            : destinationQueue == SkippedQueueName ? _skippedKeys
+            : new QueueKeys(_settings.KeyPrefix, destinationQueue);
+        var result = await Database.RunAsync(LuaScripts.Move, _keys.WithTarget(destination),
+            [id, leaseToken, _settings.ReasonHeader, reason, HeaderCodec.Encode(extraHeaders), destination.WakeChannel]).ConfigureAwait(false);
         return result.IsNull ? null : (string?)result;
     }
 
@@ -313,10 +306,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (limit <= 0)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be positive.");
         ThrowIfDisposed();
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reclaim,
-            [_keys.Ready, _keys.InFlight, _keys.Sequence, _errorKeys.Ready, _errorKeys.Sequence],
-            [_keys.MessagePrefix, _settings.MaxDeliveryCount, _errorKeys.MessagePrefix, _settings.ReasonHeader, limit, _keys.WakeChannel])
-            .ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reclaim, _keys.WithTarget(_errorKeys),
+            [_settings.MaxDeliveryCount, _settings.ReasonHeader, limit, _keys.WakeChannel]).ConfigureAwait(false))!;
         return new ReclaimResult((int)result[0], (int)result[1]);
     }
 
@@ -331,8 +322,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (priority.EventType is { } eventType)
             EventTypeRanking.ValidateName(eventType, nameof(priority));
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.ChangePriority, [_keys.Ready, _keys.Delayed],
-            [_keys.MessagePrefix, id, (int)urgency, _settings.Ranking.RankOf(priority.EventType), priority.EventType ?? string.Empty])
+        var result = await Database.RunAsync(LuaScripts.ChangePriority, _keys.All,
+            [id, (int)urgency, _settings.Ranking.RankOf(priority.EventType), priority.EventType ?? string.Empty])
             .ConfigureAwait(false);
         return (long)result == 1;
     }
@@ -342,7 +333,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         QueueNames.ValidateMessageId(id);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Cancel, [_keys.Ready, _keys.Delayed], [_keys.MessagePrefix, id]).ConfigureAwait(false);
+        var result = await Database.RunAsync(LuaScripts.Cancel, _keys.All, [id]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -360,8 +351,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task<QueueCounts> GetCountsAsync()
     {
         ThrowIfDisposed();
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Counts, [_keys.Ready, _keys.InFlight, _keys.Delayed],
-            [_keys.MessagePrefix]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Counts, _keys.All, [0]).ConfigureAwait(false))!;
         var now = (long)result[0];
         var byUrgency = new Dictionary<Urgency, long>();
         for (var i = 0; i < UrgencyScale.Count; i++)
@@ -377,19 +367,12 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         return new QueueCounts(byUrgency, (long)result[1], (long)result[2], ages);
     }
 
-    /// <summary>Deletes every message of the queue (ready, delayed and in flight), in bounded atomic steps. Returns how many.</summary>
+    /// <summary>Deletes every message of the queue (ready, delayed and in flight) in one atomic step. Returns how many.</summary>
+    /// <remarks>The keys are unlinked, so Redis frees their memory in the background.</remarks>
     public async Task<long> PurgeAsync()
     {
         ThrowIfDisposed();
-        long total = 0;
-        while (true)
-        {
-            var removed = (long)await Database.RunAsync(LuaScripts.Purge, [_keys.Ready, _keys.Delayed, _keys.InFlight],
-                [_keys.MessagePrefix, PurgeBatch]).ConfigureAwait(false);
-            total += removed;
-            if (removed < PurgeBatch)
-                return total;
-        }
+        return (long)await Database.RunAsync(LuaScripts.Purge, _keys.All, [0]).ConfigureAwait(false);
     }
 
     /// <summary>Purges the queue and deletes its counters: the queue no longer exists in Redis.</summary>

@@ -101,7 +101,7 @@ public class LeaseTests : QueueTestBase
         Assert.False(await queue.AcknowledgeAsync("contested", current.LeaseToken));
         var counts = await queue.GetCountsAsync();
         Assert.Equal((0, 0L), (counts.InFlight, counts.Ready));
-        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().Contains(":m:"));
+        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":messages") || k.ToString().EndsWith(":tokens") || k.ToString().EndsWith(":deliveries"));
     }
 
     [Fact]
@@ -187,5 +187,23 @@ public class LeaseTests : QueueTestBase
 
         Assert.Contains("elsewhere_error", exception.Message);
         Assert.Equal(1, (await queue.GetCountsAsync()).InFlight);
+    }
+
+    [Fact]
+    public async Task A_damaged_record_is_moved_to_the_skipped_queue_whole_and_the_queue_keeps_flowing()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("good", 5));
+        // A foreign writer puts something that is not a message record into the queue.
+        await Database.HashSetAsync(KeyPrefix + "{orders}:orders:messages", "foreign", "not a record");
+        await Database.SortedSetAddAsync(KeyPrefix + "{orders}:orders:ready", "foreign", 0);
+
+        var received = await DrainAsync(queue);
+
+        Assert.Equal(["good"], received.Select(m => m.Id));
+        var skipped = (await DrainAsync(Queue(queue.SkippedQueueName))).Single();
+        Assert.Equal("foreign", skipped.Id);
+        Assert.Equal("not a record", System.Text.Encoding.UTF8.GetString(skipped.Body));
+        Assert.Contains("unreadable message record", skipped.Headers["rpt-reason"]);
     }
 }

@@ -5,6 +5,11 @@ local URGENCY_UNIT = 562949953421312 -- 2^49
 local RANK_UNIT = 2199023255552      -- 2^41
 local MAX_SEQUENCE = 2199023255551   -- 2^41 - 1
 
+-- Integers are written with %.0f: Lua's own number formatting keeps only 14 digits.
+local function int(x)
+  return string.format('%.0f', tonumber(x))
+end
+
 local function score_of(urgency, rank, sequence)
   return (10 - tonumber(urgency)) * URGENCY_UNIT + tonumber(rank) * RANK_UNIT + tonumber(sequence)
 end
@@ -27,52 +32,109 @@ local function pack_header(packed, name, value)
   return (packed or '') .. #name .. ':' .. name .. #value .. ':' .. value
 end
 
--- Puts a message whose hash exists back into the ready set at the place its stored priority and sequence give.
-local function make_ready(ready_key, sequence_key, message_key, id)
-  local f = redis.call('HMGET', message_key, 'u', 'r', 's')
-  local s = f[3]
-  if not s then
-    s = next_sequence(sequence_key)
-    if type(s) == 'table' then return s end
-    redis.call('HSET', message_key, 's', s)
-  end
-  redis.call('ZADD', ready_key, score_of(f[1], f[2], s), id)
-  return false
+-- A message record: "<urgency>,<rank>,<sequence>,<enqueued ms>,<event type bytes>,<header bytes>|" followed by the
+-- event type, the packed headers and the body. Sequence 0 means not yet assigned (a fresh delayed message).
+local function build_record(u, r, s, t, e, h, body)
+  return u .. ',' .. r .. ',' .. int(s) .. ',' .. int(t) .. ',' .. #e .. ',' .. #h .. '|' .. e .. h .. body
 end
 
--- Moves due delayed messages to the ready set, earliest due first. Returns the number promoted.
-local function promote_due(ready_key, delayed_key, sequence_key, message_prefix, now, limit)
+-- Splits a record; nil when it is not one (foreign or damaged data).
+local function parse_record(record)
+  if not record then return nil end
+  local bar = string.find(record, '|', 1, true)
+  if not bar then return nil end
+  local u, r, s, t, elen, hlen = string.match(string.sub(record, 1, bar - 1), '^(%d+),(%d+),(%d+),(%d+),(%d+),(%d+)$')
+  if not u then return nil end
+  elen, hlen = tonumber(elen), tonumber(hlen)
+  if bar + elen + hlen > #record then return nil end
+  return {
+    u = u, r = r, s = s, t = t,
+    e = string.sub(record, bar + 1, bar + elen),
+    h = string.sub(record, bar + elen + 1, bar + elen + hlen),
+    body = string.sub(record, bar + elen + hlen + 1),
+  }
+end
+
+-- Puts a stored message into the ready set at the place its priority and sequence give, assigning the sequence
+-- first when it has none. Returns an error reply, or nil.
+local function make_ready(ready_key, sequence_key, messages_key, id)
+  local record = redis.call('HGET', messages_key, id)
+  local m = parse_record(record)
+  if not m then
+    -- Damaged data still gets a place (last of all), so the consumer can report and skip it instead of losing it.
+    local s = next_sequence(sequence_key)
+    if type(s) == 'table' then return s end
+    redis.call('ZADD', ready_key, score_of(0, 255, s), id)
+    return nil
+  end
+  local s = m.s
+  if s == '0' then
+    s = next_sequence(sequence_key)
+    if type(s) == 'table' then return s end
+    redis.call('HSET', messages_key, id, build_record(m.u, m.r, s, m.t, m.e, m.h, m.body))
+  end
+  redis.call('ZADD', ready_key, score_of(m.u, m.r, s), id)
+  return nil
+end
+
+-- Moves due delayed messages to the ready set, earliest due first. Returns an error reply, or nil.
+local function promote_due(ready_key, delayed_key, sequence_key, messages_key, now, limit)
   local due = redis.call('ZRANGEBYSCORE', delayed_key, '-inf', now, 'LIMIT', 0, limit)
   for _, id in ipairs(due) do
     redis.call('ZREM', delayed_key, id)
-    local key = message_prefix .. id
-    if redis.call('EXISTS', key) == 1 then
-      local err = make_ready(ready_key, sequence_key, key, id)
+    if redis.call('HEXISTS', messages_key, id) == 1 then
+      local err = make_ready(ready_key, sequence_key, messages_key, id)
       if err then return err end
     end
   end
-  return #due
+  return nil
 end
 
--- Moves an existing message hash to another queue of the same hash tag, keeping its priority and body,
--- adding the reason (and any extra packed headers) to its headers. Returns the id it has in the destination.
-local function move_message(message_key, id, dest_prefix, dest_ready, dest_sequence, reason_header, reason, extra_headers, now)
+-- Forgets the lease bookkeeping of a message that leaves the queue.
+local function forget_delivery(tokens_key, deliveries_key, id)
+  redis.call('HDEL', tokens_key, id)
+  redis.call('HDEL', deliveries_key, id)
+end
+
+-- Moves a stored message to another queue of the same hash tag, keeping its priority and body and adding the reason
+-- (and any extra packed headers) to its headers. A damaged record travels whole as the body of a new one.
+-- Returns the id it has in the destination, or an error reply.
+local function move_message(messages_key, id, dest_messages, dest_ready, dest_sequence, reason_header, reason,
+                            extra_headers, now)
+  local record = redis.call('HGET', messages_key, id)
+  redis.call('HDEL', messages_key, id)
+  local m = parse_record(record)
+  if not m then
+    m = { u = '0', r = '255', e = '', h = '', body = record or '' }
+    reason = reason .. ' (the stored record was unreadable and is kept as the body)'
+  end
   local dest_id = id
-  local dest_key = dest_prefix .. id
-  if redis.call('EXISTS', dest_key) == 1 then
+  if redis.call('HEXISTS', dest_messages, id) == 1 then
     -- The destination already holds a message with this id (an earlier failure): keep both.
     dest_id = id .. '#' .. redis.call('INCR', dest_sequence)
-    dest_key = dest_prefix .. dest_id
   end
-  redis.call('RENAME', message_key, dest_key)
   local s = next_sequence(dest_sequence)
   if type(s) == 'table' then return s end
-  local headers = redis.call('HGET', dest_key, 'h') or ''
-  headers = headers .. (extra_headers or '')
-  headers = pack_header(headers, reason_header, reason)
-  redis.call('HSET', dest_key, 's', s, 't', now, 'd', 0, 'h', headers)
-  redis.call('HDEL', dest_key, 'k')
-  local f = redis.call('HMGET', dest_key, 'u', 'r')
-  redis.call('ZADD', dest_ready, score_of(f[1], f[2], s), dest_id)
+  local headers = pack_header(m.h .. (extra_headers or ''), reason_header, reason)
+  redis.call('HSET', dest_messages, dest_id, build_record(m.u, m.r, s, now, m.e, headers, m.body))
+  redis.call('ZADD', dest_ready, score_of(m.u, m.r, s), dest_id)
   return dest_id
+end
+
+-- Every script receives the queue's eight keys first, in this order (see docs/wire-format.md).
+local function queue_keys()
+  return {
+    ready = KEYS[1], delayed = KEYS[2], inflight = KEYS[3], sequence = KEYS[4],
+    lease = KEYS[5], messages = KEYS[6], tokens = KEYS[7], deliveries = KEYS[8],
+  }
+end
+
+-- A destination queue (error or skipped) follows as three keys: ready, sequence, messages.
+local function target_keys(first)
+  return { ready = KEYS[first], sequence = KEYS[first + 1], messages = KEYS[first + 2] }
+end
+
+-- True when the message is in flight under this lease token.
+local function holds_lease(q, id, token)
+  return redis.call('HGET', q.tokens, id) == token and redis.call('ZSCORE', q.inflight, id) ~= false
 end

@@ -1,26 +1,27 @@
 -- Returns expired leases to the ready set at their original place (delivery count kept: it already counts the lost
 -- delivery), or moves messages that used up their deliveries to the error queue with a reason.
 -- Returns two numbers: returned, dead-lettered (or an error reply as the first value).
-local function reclaim_expired(ready_key, inflight_key, sequence_key, prefix, max_deliveries, error_prefix,
-                               error_ready, error_sequence, reason_header, now, limit)
-  local expired = redis.call('ZRANGEBYSCORE', inflight_key, '-inf', now, 'LIMIT', 0, limit)
+local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, limit)
+  local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit)
   local returned, dead = 0, 0
   for _, id in ipairs(expired) do
-    redis.call('ZREM', inflight_key, id)
-    local key = prefix .. id
-    if redis.call('EXISTS', key) == 1 then
-      local deliveries = tonumber(redis.call('HGET', key, 'd') or '0')
+    redis.call('ZREM', q.inflight, id)
+    redis.call('HDEL', q.tokens, id)
+    if redis.call('HEXISTS', q.messages, id) == 1 then
+      local deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0')
       if deliveries >= max_deliveries then
-        local moved = move_message(key, id, error_prefix, error_ready, error_sequence, reason_header,
+        redis.call('HDEL', q.deliveries, id)
+        local moved = move_message(q.messages, id, error_q.messages, error_q.ready, error_q.sequence, reason_header,
           'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now)
         if type(moved) == 'table' then return moved end
         dead = dead + 1
       else
-        redis.call('HDEL', key, 'k')
-        local err = make_ready(ready_key, sequence_key, key, id)
+        local err = make_ready(q.ready, q.sequence, q.messages, id)
         if err then return err end
         returned = returned + 1
       end
+    else
+      redis.call('HDEL', q.deliveries, id)
     end
   end
   return returned, dead

@@ -1,10 +1,13 @@
 -- Removes a waiting (ready or delayed) message. A message in flight is not cancelled.
--- KEYS[1] ready    KEYS[2] delayed
--- ARGV[1] message key prefix    ARGV[2] id
+-- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- ARGV[1] id
 -- Returns: 1 when removed, 0 when the message is not waiting.
-local id = ARGV[2]
-if redis.call('ZREM', KEYS[1], id) == 0 and redis.call('ZREM', KEYS[2], id) == 0 then
+--@include _common
+local q = queue_keys()
+local id = ARGV[1]
+if redis.call('ZREM', q.ready, id) == 0 and redis.call('ZREM', q.delayed, id) == 0 then
   return 0
 end
-redis.call('DEL', ARGV[1] .. id)
+redis.call('HDEL', q.messages, id)
+forget_delivery(q.tokens, q.deliveries, id)
 return 1

@@ -1,15 +1,7 @@
--- Deletes up to a limit of messages (ready, delayed and in flight) with their hashes; call until it returns 0.
--- KEYS[1] ready    KEYS[2] delayed    KEYS[3] in flight
--- ARGV[1] message key prefix    ARGV[2] limit
+-- Deletes every message of the queue (ready, delayed and in flight); the sequence and lease counters stay.
+-- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- ARGV[1] unused (kept so every script has an ARGV[1])
 -- Returns: the number of messages deleted.
-local limit = tonumber(ARGV[2])
-local removed = 0
-for k = 1, 3 do
-  if removed >= limit then break end
-  local popped = redis.call('ZPOPMIN', KEYS[k], limit - removed)
-  for i = 1, #popped, 2 do
-    redis.call('DEL', ARGV[1] .. popped[i])
-    removed = removed + 1
-  end
-end
-return removed
+local count = redis.call('HLEN', KEYS[6])
+redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3], KEYS[6], KEYS[7], KEYS[8])
+return count
