@@ -104,7 +104,7 @@ public sealed class CostAtScaleWorkload(BenchmarkRedis redis, WorkloadSizes size
 
 /// <summary>
 /// (f) Redis footprint: memory per waiting message (INFO used_memory delta over N messages, and MEMORY USAGE of the
-/// keys) for the engine's layout against a minimal layout (sorted set + hash with the body only), and the commands an
+/// keys) for the engine's layout against a minimal layout (sorted set + one id→body hash), and the commands an
 /// idle consumer costs per second (INFO stats and commandstats deltas).
 /// </summary>
 public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
@@ -131,24 +131,8 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         var figures = new List<Measurement>();
 
         figures.AddRange(await MeasureEngineLayoutAsync("engine layout (32-char id, 2 headers)", body, headersBytes));
-        if (redis.OwnsServer)
-        {
-            // What the engine's layout costs when every message hash stays a listpack (compact) hash: Redis converts a
-            // hash to a real hash table as soon as one value is longer than hash-max-listpack-value (64 by default).
-            var setting = await database.ExecuteAsync("CONFIG", "GET", "hash-max-listpack-value");
-            var previous = (string?)((RedisResult[])setting!)[1] ?? "64";
-            await database.ExecuteAsync("CONFIG", "SET", "hash-max-listpack-value", "1024");
-            try
-            {
-                figures.AddRange(await MeasureEngineLayoutAsync("engine layout, hash-max-listpack-value 1024", body, headersBytes));
-            }
-            finally
-            {
-                await database.ExecuteAsync("CONFIG", "SET", "hash-max-listpack-value", previous);
-            }
-        }
 
-        // The floor: the same ids in a sorted set and one hash each with the body only, no metadata.
+        // The floor: the same ids in a sorted set and in one hash of the queue, id -> body, without any metadata.
         var tag = "{footprint-raw}";
         var before = await UsedMemoryAsync();
         for (var start = 0; start < sizes.FootprintMessages; start += 1_000)
@@ -158,7 +142,7 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
             for (var i = start; i < Math.Min(sizes.FootprintMessages, start + 1_000); i++)
             {
                 var id = Guid.NewGuid().ToString("N");
-                writes.Add(batch.HashSetAsync($"raw:{tag}:m:{id}", "b", body));
+                writes.Add(batch.HashSetAsync($"raw:{tag}:bodies", id, body));
                 writes.Add(batch.SortedSetAddAsync($"raw:{tag}:ready", id, i));
             }
 
@@ -167,8 +151,8 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         }
 
         var rawPerMessage = (double)(await UsedMemoryAsync() - before) / sizes.FootprintMessages;
-        figures.Add(Figure("minimal layout (sorted set + hash with body)", $"bytes per waiting message ({BodyBytes}-byte body, INFO used_memory delta)", rawPerMessage));
-        figures.Add(Figure("minimal layout (sorted set + hash with body)", "bytes per message beyond the body", rawPerMessage - BodyBytes));
+        figures.Add(Figure("minimal layout (sorted set + id→body hash)", $"bytes per waiting message ({BodyBytes}-byte body, INFO used_memory delta)", rawPerMessage));
+        figures.Add(Figure("minimal layout (sorted set + id→body hash)", "bytes per message beyond the body", rawPerMessage - BodyBytes));
         await DeleteByPatternAsync($"raw:{tag}:*");
         return figures;
     }
@@ -187,8 +171,9 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         }
 
         var perMessage = (double)(await UsedMemoryAsync() - before) / sizes.FootprintMessages;
-        var sampleId = (await queue.PeekAsync(1))[0];
-        var hashUsage = (long?)await database.ExecuteAsync("MEMORY", "USAGE", $"e2e:{{{queue.Name}}}:{queue.Name}:m:{sampleId}", "SAMPLES", "0");
+        var keyBase = $"{RawEngineContender.Settings.KeyPrefix}{{{queue.Name}}}:{queue.Name}:";
+        var readySetUsage = (long?)await database.ExecuteAsync("MEMORY", "USAGE", keyBase + "ready", "SAMPLES", "0");
+        var messagesHashUsage = (long?)await database.ExecuteAsync("MEMORY", "USAGE", keyBase + "messages", "SAMPLES", "0");
         await queue.DeleteAsync();
         await queue.DisposeAsync();
         return
@@ -196,7 +181,8 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
             Figure(column, $"bytes per waiting message ({BodyBytes}-byte body, INFO used_memory delta)", perMessage),
             Figure(column, "bytes per message beyond the body", perMessage - BodyBytes),
             Figure(column, $"bytes beyond body and headers ({headersBytes} B packed)", perMessage - BodyBytes - headersBytes),
-            Figure(column, "MEMORY USAGE of one message hash (bytes)", hashUsage ?? double.NaN),
+            Figure(column, "MEMORY USAGE of the ready sorted set, per message", (readySetUsage ?? double.NaN) / sizes.FootprintMessages),
+            Figure(column, "MEMORY USAGE of the messages hash, per message", (messagesHashUsage ?? double.NaN) / sizes.FootprintMessages),
         ];
     }
 
