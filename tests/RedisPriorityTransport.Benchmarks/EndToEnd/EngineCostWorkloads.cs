@@ -231,9 +231,17 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
 
     async Task<long> UsedMemoryAsync()
     {
-        await Task.Delay(200); // lazy frees settle
-        var info = await redis.Server.InfoAsync("memory");
-        return long.Parse(info.SelectMany(g => g).First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+        // Deleted queues are freed in the background (UNLINK): wait, at most a minute, until nothing is pending.
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var info = (await redis.Server.InfoAsync("memory")).SelectMany(g => g).ToArray();
+            var pending = info.FirstOrDefault(p => p.Key == "lazyfree_pending_objects").Value;
+            if (pending is null or "0")
+                return long.Parse(info.First(p => p.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Redis still had objects to free in the background after a minute; memory figures would be wrong.");
     }
 
     async Task<(long Total, long Scripts)> CommandCountersAsync()
