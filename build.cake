@@ -1,5 +1,5 @@
 // Build script: `dotnet tool restore` once, then `dotnet cake --target=<Target>`.
-// Targets: Build, Test (default), Demo, Pack, Soak (the reliability tests with every fault repeated); Bench comes with the benchmarks.
+// Targets: Build, Test (default), Demo, Pack, Soak (the reliability tests with every fault repeated), Bench (docs/benchmarks.md).
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -94,6 +94,25 @@ Task("Soak")
         EnvironmentVariables = { ["RPT_SOAK_FACTOR"] = factor },
         ArgumentCustomization = args => args.Append("--blame-hang-timeout 60m"),
     });
+});
+
+// Benchmarks (docs/benchmarks.md), always in Release: the end-to-end benchmark, which writes artifacts/benchmarks.md.
+// --quick=true for the one-minute development run; --micro=true to add the BenchmarkDotNet micro-benchmarks;
+// --bench-args="..." for anything else the benchmark accepts (for example "--runs 5 --workloads burst,paced").
+Task("Bench")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    var arguments = new List<string>();
+    if (Argument("quick", false))
+        arguments.Add("--quick");
+    if (Argument("micro", false))
+        arguments.Add("--include-micro");
+    var extra = Argument("bench-args", "");
+    if (!string.IsNullOrWhiteSpace(extra))
+        arguments.Add(extra);
+    DotNetRun("./tests/RedisPriorityTransport.Benchmarks/RedisPriorityTransport.Benchmarks.csproj", string.Join(" ", arguments),
+        new DotNetRunSettings { Configuration = "Release" });
 });
 
 RunTarget(target);

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace RedisPriorityTransport.Benchmarks.Infrastructure;
+
+/// <summary>
+/// Where the benchmarks' Redis comes from: the address in <c>REDIS_TEST_CONFIGURATION</c> when set, else a
+/// <c>redis-server</c> child process on a free loopback port, without persistence, stopped when disposed.
+/// </summary>
+public sealed class BenchmarkRedis : IAsyncDisposable
+{
+    /// <summary>The environment variable naming an existing Redis (for example <c>127.0.0.1:6379</c>).</summary>
+    public const string ConfigurationVariable = "REDIS_TEST_CONFIGURATION";
+
+    readonly Process? _serverProcess;
+
+    BenchmarkRedis(string configuration, string source, ConnectionMultiplexer connection, Process? serverProcess)
+    {
+        Configuration = configuration;
+        Source = source;
+        Connection = connection;
+        _serverProcess = serverProcess;
+    }
+
+    /// <summary>A StackExchange.Redis configuration string for the server.</summary>
+    public string Configuration { get; }
+
+    /// <summary>True when this process started the server, so it may change the server's configuration.</summary>
+    public bool OwnsServer => _serverProcess is not null;
+
+    /// <summary>Where the server came from, for the report.</summary>
+    public string Source { get; }
+
+    /// <summary>An admin-enabled connection (INFO, MEMORY USAGE, FLUSHDB).</summary>
+    public ConnectionMultiplexer Connection { get; }
+
+    /// <summary>The server, for INFO and MEMORY commands.</summary>
+    public IServer Server => Connection.GetServers()[0];
+
+    /// <summary>Connects to <c>REDIS_TEST_CONFIGURATION</c> or starts a local redis-server.</summary>
+    public static async Task<BenchmarkRedis> StartAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable(ConfigurationVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+            return new BenchmarkRedis(configured, $"{ConfigurationVariable}={configured}", await ConnectAsync(configured), null);
+
+        var executable = FindOnPath("redis-server")
+            ?? throw new InvalidOperationException(
+                $"The benchmarks need Redis: set {ConfigurationVariable} to a server's address or install redis-server (Debian: apt-get install -y redis-server).");
+        var port = FreeLoopbackPort();
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+            startInfo.ArgumentList.Add(argument);
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var configuration = $"127.0.0.1:{port}";
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} before answering on port {port}.");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                break;
+            }
+            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        var connection = await ConnectAsync(configuration);
+        return new BenchmarkRedis(configuration, $"redis-server pid {process.Id} on {configuration}", connection, process);
+    }
+
+    /// <summary>Opens a further connection to the same server (each contender gets its own).</summary>
+    public Task<ConnectionMultiplexer> ConnectAgainAsync() => ConnectAsync(Configuration);
+
+    /// <summary>The <c>redis_version</c> the server reports.</summary>
+    public async Task<string> GetVersionAsync()
+    {
+        var info = await Server.InfoAsync("server");
+        return info.SelectMany(group => group).FirstOrDefault(pair => pair.Key == "redis_version").Value ?? "unknown";
+    }
+
+    /// <summary>Closes the connection and stops the server if this instance started it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        if (_serverProcess is { HasExited: false })
+        {
+            _serverProcess.Kill(entireProcessTree: true);
+            await _serverProcess.WaitForExitAsync();
+        }
+
+        _serverProcess?.Dispose();
+    }
+
+    static async Task<ConnectionMultiplexer> ConnectAsync(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AllowAdmin = true;
+        options.AbortOnConnectFail = false;
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        await connection.GetDatabase().PingAsync();
+        return connection;
+    }
+
+    static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+        .Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin")
+        .Select(directory => Path.Combine(directory, name))
+        .FirstOrDefault(File.Exists);
+}
