@@ -130,7 +130,7 @@ void WriteTestSummary()
         long Read(string name) => long.TryParse(counters.Attribute(name)?.Value, out var value) ? value : 0;
         passed += Read("passed");
         failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
-        skipped += Read("notExecuted");
+        skipped += Read("total") - Read("executed");
     }
     var line = $"{passed} passed, {failed} failed, {skipped} skipped";
     System.IO.File.WriteAllText(testResults.CombineWithFilePath("summary.txt").FullPath, line + "\n");
