@@ -1,5 +1,5 @@
 // Build script: `dotnet tool restore` once, then `dotnet cake --target=<Target>`.
-// Targets: Build, Test (default), Pack. Later issues add Demo, Bench and Soak.
+// Targets: Build, Test (default), Demo, Pack, Soak (the reliability tests with every fault repeated); Bench comes with the benchmarks.
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -49,7 +49,7 @@ Task("Test")
             Configuration = configuration,
             NoBuild = true,
             ResultsDirectory = testResults,
-            Loggers = { "trx", "console;verbosity=normal" },
+            Loggers = { "trx", "console;verbosity=minimal" },
             ArgumentCustomization = args => args.Append("--blame-hang-timeout 10m"),
         });
     }
@@ -57,6 +57,14 @@ Task("Test")
     {
         WriteTestSummary();
     }
+});
+
+Task("Demo")
+    .Description("Brings Redis up, publishes a burst of mixed events, drains it with one and then two consumers, and checks the order.")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    DotNetRun("./samples/Demo/Demo.csproj", new ProcessArgumentBuilder(), new DotNetRunSettings { Configuration = configuration });
 });
 
 Task("Pack")
@@ -86,6 +94,25 @@ Task("Bench")
         arguments.Add(extra);
     DotNetRun("./tests/RedisPriorityTransport.Benchmarks/RedisPriorityTransport.Benchmarks.csproj", string.Join(" ", arguments),
         new DotNetRunSettings { Configuration = "Release" });
+});
+
+Task("Soak")
+    .Description("Runs the reliability tests with every fault repeated RPT_SOAK_FACTOR times (default 20; --soak-factor=N).")
+    .IsDependentOn("Build")
+    .IsDependentOn("EnsureRedis")
+    .Does(() =>
+{
+    var factor = Argument("soak-factor", EnvironmentVariable("RPT_SOAK_FACTOR") ?? "20");
+    Information($"Soak: every fault of tests/RedisPriorityTransport.Tests/Reliability repeated {factor} times.");
+    DotNetTest("./tests/RedisPriorityTransport.Tests/RedisPriorityTransport.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~Reliability",
+        Loggers = { "console;verbosity=detailed" },
+        EnvironmentVariables = { ["RPT_SOAK_FACTOR"] = factor },
+        ArgumentCustomization = args => args.Append("--blame-hang-timeout 60m"),
+    });
 });
 
 RunTarget(target);

@@ -157,7 +157,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             if (!MessageRecord.TryParse((byte[])result[i + 1]!, out var record, out var problem))
             {
                 // Foreign or damaged data is never dropped: it goes to the skipped queue with the reason.
-                await MoveAsync(id, token, SkippedQueueName, $"unreadable message record: {problem}").ConfigureAwait(false);
+                await MoveAsync(id, token, SkippedQueueName, $"unreadable message record: {problem}", keepRecordAsBody: true).ConfigureAwait(false);
                 continue;
             }
 
@@ -277,8 +277,12 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// has there (its own, or a suffixed one if that id was taken), or null when the lease is no longer held.
     /// </summary>
     /// <exception cref="ArgumentException">The destination does not share this queue's hash tag, or an argument is empty.</exception>
-    public async Task<string?> MoveAsync(string id, long leaseToken, string destinationQueue, string reason,
-        IReadOnlyDictionary<string, string>? extraHeaders = null)
+    public Task<string?> MoveAsync(string id, long leaseToken, string destinationQueue, string reason,
+        IReadOnlyDictionary<string, string>? extraHeaders = null) =>
+        MoveAsync(id, leaseToken, destinationQueue, reason, extraHeaders, keepRecordAsBody: false);
+
+    async Task<string?> MoveAsync(string id, long leaseToken, string destinationQueue, string reason,
+        IReadOnlyDictionary<string, string>? extraHeaders = null, bool keepRecordAsBody = false)
     {
         QueueNames.ValidateMessageId(id);
         QueueNames.ValidateQueueName(destinationQueue, nameof(destinationQueue));
@@ -293,7 +297,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             : destinationQueue == SkippedQueueName ? _skippedKeys
             : new QueueKeys(_settings.KeyPrefix, destinationQueue);
         var result = await Database.RunAsync(LuaScripts.Move, _keys.WithTarget(destination),
-            [id, leaseToken, _settings.ReasonHeader, reason, HeaderCodec.Encode(extraHeaders), destination.WakeChannel]).ConfigureAwait(false);
+            [id, leaseToken, _settings.ReasonHeader, reason, HeaderCodec.Encode(extraHeaders), destination.WakeChannel, keepRecordAsBody ? "1" : "0"]).ConfigureAwait(false);
         return result.IsNull ? null : (string?)result;
     }
 

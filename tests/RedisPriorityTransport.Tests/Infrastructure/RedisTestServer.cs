@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
@@ -48,7 +47,7 @@ public static class RedisTestServer
 
         var process = await LocalRedisProcess.StartAsync();
         return await RedisServerHandle.ConnectAsync(process.Configuration, $"redis-server pid {process.ProcessId} on {process.Configuration}",
-            () => { process.Stop(); return Task.CompletedTask; });
+            () => process.DisposeAsync().AsTask());
     }
 
     static bool DockerEngineMayAnswer()
@@ -109,100 +108,5 @@ public sealed class RedisServerHandle
 
         Console.WriteLine($"Tests use Redis from {source}.");
         return new RedisServerHandle(configuration, source, connection);
-    }
-}
-
-/// <summary>A <c>redis-server</c> child process on a free loopback port, without persistence.</summary>
-public sealed class LocalRedisProcess
-{
-    readonly Process _process;
-
-    LocalRedisProcess(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    /// <summary>The loopback port the server listens on.</summary>
-    public int Port { get; }
-
-    /// <summary>The configuration string of the server.</summary>
-    public string Configuration => $"127.0.0.1:{Port}";
-
-    /// <summary>The server's process id.</summary>
-    public int ProcessId => _process.Id;
-
-    /// <summary>Starts a server and waits until it answers PING (30 s at most).</summary>
-    /// <param name="extraArguments">More redis-server arguments, for example to turn on AOF.</param>
-    public static async Task<LocalRedisProcess> StartAsync(params string[] extraArguments)
-    {
-        var executable = FindExecutable("redis-server")
-            ?? throw new InvalidOperationException(
-                "The tests need Redis: set REDIS_TEST_CONFIGURATION to a server's address, run a Docker engine, or install redis-server (Debian: apt-get install -y redis-server).");
-        var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" }.Concat(extraArguments))
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new LocalRedisProcess(process, port);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} before answering on port {port}.");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return server;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
-
-    /// <summary>Kills the server.</summary>
-    public void Stop()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string? FindExecutable(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        return path.Split(Path.PathSeparator).Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"])
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
     }
 }

@@ -4,6 +4,17 @@ namespace RedisPriorityTransport.Tests.Redis;
 
 public class LeaseTests : QueueTestBase
 {
+    /// <summary>Runs against the shared standalone test server.</summary>
+    public LeaseTests()
+    {
+    }
+
+    /// <summary>Runs against the server <paramref name="serverSource"/> provides (see <see cref="Reliability.ClusterEngineTests"/>).</summary>
+    protected LeaseTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     static readonly TimeSpan Short = TimeSpan.FromMilliseconds(150);
     static readonly TimeSpan Long = TimeSpan.FromMinutes(5);
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -19,7 +30,7 @@ public class LeaseTests : QueueTestBase
         }, Patience, $"{expected} expired lease(s) to be reclaimed");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task An_expired_lease_returns_the_message_to_its_original_place_with_one_more_delivery()
     {
         var queue = Queue();
@@ -37,7 +48,7 @@ public class LeaseTests : QueueTestBase
         Assert.Equal(first.Sequence, again[0].Sequence);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Reserve_itself_reclaims_expired_leases()
     {
         var queue = Queue();
@@ -55,7 +66,7 @@ public class LeaseTests : QueueTestBase
         Assert.Equal(2, redelivered.DeliveryCount);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_message_past_the_maximum_delivery_count_goes_to_the_error_queue_with_its_reason()
     {
         var queue = Queue(configure: s => s.MaxDeliveryCount = 2);
@@ -81,7 +92,7 @@ public class LeaseTests : QueueTestBase
         Assert.Equal(1, dead.DeliveryCount);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_stale_lease_token_cannot_settle_the_message()
     {
         var queue = Queue();
@@ -104,7 +115,7 @@ public class LeaseTests : QueueTestBase
         Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":messages") || k.ToString().EndsWith(":tokens") || k.ToString().EndsWith(":deliveries"));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_renewed_lease_outlives_its_first_expiry()
     {
         var queue = Queue();
@@ -119,7 +130,7 @@ public class LeaseTests : QueueTestBase
         Assert.True(await queue.AcknowledgeAsync("slow", reserved.LeaseToken));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Release_puts_the_message_back_at_its_original_place_or_delays_it()
     {
         var queue = Queue();
@@ -138,7 +149,7 @@ public class LeaseTests : QueueTestBase
             Patience, "the delayed release to become ready");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Move_takes_the_message_with_priority_and_extra_headers_to_the_skipped_queue()
     {
         var queue = Queue();
@@ -158,7 +169,7 @@ public class LeaseTests : QueueTestBase
         Assert.Equal("boom", skipped.Headers["MT-Fault-Message"]);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_second_failure_of_the_same_id_keeps_both_copies_in_the_error_queue()
     {
         var queue = Queue();
@@ -176,7 +187,7 @@ public class LeaseTests : QueueTestBase
         Assert.StartsWith("repeat#", errors[1].Id);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Moving_to_a_queue_of_another_hash_tag_is_refused()
     {
         var queue = Queue();

@@ -1,10 +1,22 @@
+using RedisPriorityTransport.Tests.Infrastructure;
 using System.Text;
 
 namespace RedisPriorityTransport.Tests.Redis;
 
 public class OrderingTests : QueueTestBase
 {
-    [Fact]
+    /// <summary>Runs against the shared standalone test server.</summary>
+    public OrderingTests()
+    {
+    }
+
+    /// <summary>Runs against the server <paramref name="serverSource"/> provides (see <see cref="Reliability.ClusterEngineTests"/>).</summary>
+    protected OrderingTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
+    [RedisFact]
     public async Task The_classic_four_events_come_out_by_urgency_then_type()
     {
         var queue = Queue();
@@ -18,7 +30,7 @@ public class OrderingTests : QueueTestBase
         Assert.Equal(["evt4", "evt3", "evt2", "evt1"], order);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Ten_thousand_random_messages_from_four_producers_come_out_in_reference_order()
     {
         var queue = Queue();
@@ -71,7 +83,7 @@ public class OrderingTests : QueueTestBase
         Assert.All(received, m => Assert.Equal(byId[m.Id].Urgency, (int)m.Priority.Urgency));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Unknown_or_missing_event_types_go_last_within_their_urgency_only()
     {
         var queue = Queue();
@@ -86,7 +98,7 @@ public class OrderingTests : QueueTestBase
         Assert.Equal(["alert-7", "log-7", "unknown-7", "none-7", "alert-6"], order);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Stored_scores_match_the_documented_encoding()
     {
         var queue = Queue();
@@ -99,7 +111,7 @@ public class OrderingTests : QueueTestBase
         Assert.Equal(PriorityScore.Encode(Urgency.Urgent, 1, reserved.Sequence), (long)score!.Value);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Order_stays_exact_past_two_to_the_forty_messages()
     {
         var queue = Queue();
@@ -116,7 +128,7 @@ public class OrderingTests : QueueTestBase
         Assert.Equal((1L << 40) + 3, received[6].Sequence);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task An_exhausted_sequence_is_refused_not_wrapped()
     {
         var queue = Queue();
@@ -127,7 +139,7 @@ public class OrderingTests : QueueTestBase
         Assert.Contains("sequence exhausted", exception.Message);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Bodies_and_headers_round_trip_exactly()
     {
         var queue = Queue();
@@ -155,7 +167,7 @@ public class OrderingTests : QueueTestBase
         Assert.Null(received[1].Priority.EventType);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Duplicate_ids_are_refused_while_waiting_delayed_or_in_flight()
     {
         var queue = Queue();
@@ -174,7 +186,7 @@ public class OrderingTests : QueueTestBase
         Assert.True((await queue.EnqueueAsync(Message("busy"))).Added);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task All_keys_of_a_queue_and_its_error_and_skipped_queues_share_one_cluster_slot()
     {
         var queue = Queue("payments");

@@ -3,17 +3,31 @@ using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Tests.Redis;
 
-/// <summary>Gives each test its own key prefix on the shared test Redis and cleans its queues up.</summary>
+/// <summary>
+/// Gives each test its own key prefix on a test Redis and cleans its queues up. The Redis is the shared standalone
+/// test server unless a derived class passes another source (for example a Redis Cluster), so one set of engine tests
+/// runs against both.
+/// </summary>
 public abstract class QueueTestBase : IAsyncLifetime
 {
     readonly List<RedisPriorityQueue> _queues = [];
+    readonly Func<Task<RedisServerHandle>> _serverSource;
+
+    /// <summary>Tests against the shared standalone test server.</summary>
+    protected QueueTestBase()
+        : this(RedisTestServer.GetAsync)
+    {
+    }
+
+    /// <summary>Tests against the server <paramref name="serverSource"/> provides.</summary>
+    protected QueueTestBase(Func<Task<RedisServerHandle>> serverSource) => _serverSource = serverSource;
 
     protected RedisServerHandle Server { get; private set; } = null!;
     protected IDatabase Database => Server.Connection.GetDatabase();
     protected string KeyPrefix { get; } = RedisTestServer.NewKeyPrefix();
     protected static EventTypeRanking ClassicRanking { get; } = new(["alert", "transaction", "log"]);
 
-    public async Task InitializeAsync() => Server = await RedisTestServer.GetAsync();
+    public async Task InitializeAsync() => Server = await _serverSource();
 
     public async Task DisposeAsync()
     {

@@ -4,9 +4,20 @@ namespace RedisPriorityTransport.Tests.Redis;
 
 public class WaitingMessageTests : QueueTestBase
 {
+    /// <summary>Runs against the shared standalone test server.</summary>
+    public WaitingMessageTests()
+    {
+    }
+
+    /// <summary>Runs against the server <paramref name="serverSource"/> provides (see <see cref="Reliability.ClusterEngineTests"/>).</summary>
+    protected WaitingMessageTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    [Fact]
+    [RedisFact]
     public async Task Changing_urgency_keeps_the_enqueue_sequence()
     {
         var queue = Queue();
@@ -20,7 +31,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.Equal(Urgency.Normal, order[0].Priority.Urgency);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Changing_the_event_type_reorders_within_the_urgency()
     {
         var queue = Queue();
@@ -33,7 +44,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.Equal("alert", order[0].Priority.EventType);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Changing_a_delayed_message_applies_when_it_becomes_ready()
     {
         var queue = Queue();
@@ -56,7 +67,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.Equal(Urgency.Critical, first.Priority.Urgency);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Only_waiting_messages_can_be_changed_or_cancelled()
     {
         var queue = Queue();
@@ -76,7 +87,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.True((await queue.EnqueueAsync(Message("waiting"))).Added);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_delayed_message_is_not_ready_before_its_due_time_and_keeps_its_priority()
     {
         var queue = Queue();
@@ -93,7 +104,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.Null(due.NextDelayedDueIn);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_due_time_works_like_a_delay_and_a_past_one_means_now()
     {
         var queue = Queue();
@@ -108,7 +119,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.InRange(reserved.NextDelayedDueIn!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Delayed_messages_queue_up_in_due_order_within_their_priority()
     {
         var queue = Queue();
@@ -120,7 +131,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.Equal(["due-first", "due-second"], (await DrainAsync(queue)).Select(m => m.Id));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Counts_report_urgencies_bands_in_flight_delayed_and_oldest_age()
     {
         var queue = Queue();
@@ -150,7 +161,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.All(empty.OldestReadyAgeByBand.Values, Assert.Null);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Oldest_age_per_band_finds_the_oldest_message_across_classes()
     {
         var queue = Queue();
@@ -165,7 +176,7 @@ public class WaitingMessageTests : QueueTestBase
         Assert.True(age >= TimeSpan.FromMilliseconds(300), $"oldest age was {age}");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Purge_removes_everything_with_its_hashes()
     {
         var queue = Queue();

@@ -1,10 +1,22 @@
+using RedisPriorityTransport.Tests.Infrastructure;
 using System.Diagnostics;
 
 namespace RedisPriorityTransport.Tests.Redis;
 
 public class WakeUpAndScriptTests : QueueTestBase
 {
-    [Fact]
+    /// <summary>Runs against the shared standalone test server.</summary>
+    public WakeUpAndScriptTests()
+    {
+    }
+
+    /// <summary>Runs against the server <paramref name="serverSource"/> provides (see <see cref="Reliability.ClusterEngineTests"/>).</summary>
+    protected WakeUpAndScriptTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
+    [RedisFact]
     public async Task A_waiting_reserve_is_woken_by_an_enqueue_not_by_polling()
     {
         // With the fallback poll far beyond the wait, only the notification can deliver the message in time.
@@ -19,7 +31,7 @@ public class WakeUpAndScriptTests : QueueTestBase
         Assert.Equal("ping", Assert.Single(result.Messages).Id);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_wait_without_work_ends_at_its_limit_with_an_empty_result()
     {
         var queue = Queue(configure: s => s.FallbackPollInterval = TimeSpan.FromMilliseconds(100));
@@ -31,7 +43,7 @@ public class WakeUpAndScriptTests : QueueTestBase
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(290), $"returned after {clock.Elapsed}");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_cancelled_wait_returns_empty_without_throwing()
     {
         var queue = Queue();
@@ -43,7 +55,7 @@ public class WakeUpAndScriptTests : QueueTestBase
         Assert.Empty((await waiting.WaitAsync(TimeSpan.FromSeconds(20))).Messages);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Scripts_are_reloaded_after_the_server_forgets_them()
     {
         var queue = Queue();
@@ -56,7 +68,7 @@ public class WakeUpAndScriptTests : QueueTestBase
         Assert.Equal(["before", "after"], (await DrainAsync(queue)).Select(m => m.Id));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Every_embedded_script_declares_its_keys_and_arguments()
     {
         var assembly = typeof(RedisPriorityQueue).Assembly;

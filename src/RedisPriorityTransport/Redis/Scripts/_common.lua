@@ -97,16 +97,16 @@ local function forget_delivery(tokens_key, deliveries_key, id)
 end
 
 -- Moves a stored message to another queue of the same hash tag, keeping its priority and body and adding the reason
--- (and any extra packed headers) to its headers. A damaged record travels whole as the body of a new one.
--- Returns the id it has in the destination, or an error reply.
+-- (and any extra packed headers) to its headers. A damaged record (or one the client could not read: as_body)
+-- travels whole as the body of a new one. Returns the id it has in the destination, or an error reply.
 local function move_message(messages_key, id, dest_messages, dest_ready, dest_sequence, reason_header, reason,
-                            extra_headers, now)
+                            extra_headers, now, as_body)
   local record = redis.call('HGET', messages_key, id)
   redis.call('HDEL', messages_key, id)
-  local m = parse_record(record)
+  local m = not as_body and parse_record(record) or nil
   if not m then
     m = { u = '0', r = '255', e = '', h = '', body = record or '' }
-    reason = reason .. ' (the stored record was unreadable and is kept as the body)'
+    if not as_body then reason = reason .. ' (the stored record was unreadable and is kept as the body)' end
   end
   local dest_id = id
   if redis.call('HEXISTS', dest_messages, id) == 1 then

@@ -1,0 +1,12 @@
+using MassTransit;
+
+namespace RedisPriorityTransport;
+
+/// <summary>
+/// The bus added by <c>AddRedisPriorityQueue</c>. It is the application's <see cref="IBus"/> when no other bus was
+/// registered, and a second bus (MultiBus) next to an existing one otherwise; inject this interface to reach it in both cases.
+/// </summary>
+public interface IRedisPriorityBus : IBus;
+
+/// <summary>The <see cref="IRedisPriorityBus"/> implementation: forwards everything to the Redis bus.</summary>
+internal sealed class RedisPriorityBus(IBusControl busControl) : BusInstance<IRedisPriorityBus>(busControl), IRedisPriorityBus;

@@ -1,0 +1,100 @@
+using StackExchange.Redis;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>Where and how the bus connects to Redis, and the queue settings shared by its queues.</summary>
+internal sealed class RedisHostSettings : IRedisHostConfigurator
+{
+    ConfigurationOptions? _options;
+    IConnectionMultiplexer? _connection;
+    Uri? _hostAddress;
+
+    public ConfigurationOptions? Options
+    {
+        get => _options;
+        set
+        {
+            _options = value;
+            _hostAddress = null;
+        }
+    }
+
+    public IConnectionMultiplexer? Connection
+    {
+        get => _connection;
+        set
+        {
+            _connection = value;
+            _hostAddress = null;
+        }
+    }
+
+    Func<IConnectionMultiplexer?>? _connectionFromServices;
+
+    public Func<IConnectionMultiplexer?>? ConnectionFromServices
+    {
+        get => _connectionFromServices;
+        set
+        {
+            _connectionFromServices = value;
+            _hostAddress = null;
+        }
+    }
+
+    string _keyPrefix = PriorityQueueSettings.DefaultKeyPrefix;
+
+    public string KeyPrefix
+    {
+        get => _keyPrefix;
+        set => _keyPrefix = QueueNames.ValidateKeyPrefix(value);
+    }
+
+    public EventTypeRanking Ranking { get; set; } = EventTypeRanking.None;
+
+    public List<Action<ConfigurationOptions>> OptionChanges { get; } = [];
+
+    public void ConfigureOptions(Action<ConfigurationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        OptionChanges.Add(configure);
+    }
+
+    /// <summary>The host part of bus addresses: the first configured endpoint, <c>redis://host:port/</c>.</summary>
+    public Uri HostAddress => _hostAddress ??= ComputeHostAddress();
+
+    Uri ComputeHostAddress()
+    {
+        var connection = Connection ?? (Options is null ? ConnectionFromServices?.Invoke() : null);
+        var endpoint = connection?.GetEndPoints().FirstOrDefault() ?? Options?.EndPoints.FirstOrDefault();
+        var text = endpoint switch
+        {
+            System.Net.DnsEndPoint dns => $"{dns.Host}:{(dns.Port == 0 ? 6379 : dns.Port)}",
+            System.Net.IPEndPoint ip => ip.ToString(),
+            null => "localhost:6379",
+            _ => endpoint.ToString() ?? "localhost:6379",
+        };
+        return new Uri($"redis://{text}/");
+    }
+
+    public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null)
+    {
+        var settings = new PriorityQueueSettings { KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason" };
+        if (maxDeliveryCount is { } max)
+            settings.MaxDeliveryCount = max;
+        return settings;
+    }
+
+    public async Task<(IConnectionMultiplexer Connection, bool Owned)> ConnectAsync()
+    {
+        if (Connection is not null)
+            return (Connection, false);
+        if (ConnectionFromServices?.Invoke() is { } shared && Options is null)
+            return (shared, false);
+
+        var options = (Options ?? ConfigurationOptions.Parse("localhost:6379")).Clone();
+        options.AbortOnConnectFail = false;
+        foreach (var change in OptionChanges)
+            change(options);
+        return (await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false), true);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics.CodeAnalysis;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Transports;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>A message received from a Redis priority queue.</summary>
+internal sealed class RedisReceiveContext : BaseReceiveContext, RedisMessageContext, ITransportSequenceNumber
+{
+    readonly ReservedMessage _message;
+
+    public RedisReceiveContext(ReservedMessage message, RedisReceiveEndpointContext context, RedisReceiveLockContext lockContext)
+        : base(message.Redelivered, context, lockContext)
+    {
+        _message = message;
+        Body = new BytesMessageBody(message.Body);
+        HeaderProvider = new StringHeaderProvider(message.Headers);
+    }
+
+    protected override IHeaderProvider HeaderProvider { get; }
+
+    public override MessageBody Body { get; }
+
+    public MessagePriority Priority => _message.Priority;
+
+    public int DeliveryCount => _message.DeliveryCount;
+
+    public string QueueName => _message.QueueName;
+
+    public string TransportMessageId => _message.Id;
+
+    public DateTimeOffset EnqueuedAt => _message.EnqueuedAt;
+
+    public ulong? SequenceNumber => (ulong)_message.Sequence;
+}
+
+/// <summary>Reads the string headers stored with a message.</summary>
+internal sealed class StringHeaderProvider(IReadOnlyDictionary<string, string> headers) : IHeaderProvider
+{
+    public IEnumerable<KeyValuePair<string, object>> GetAll() =>
+        headers.Select(pair => new KeyValuePair<string, object>(pair.Key, pair.Value));
+
+    public bool TryGetHeader(string key, [NotNullWhen(true)] out object? value)
+    {
+        if (headers.TryGetValue(key, out var text))
+        {
+            value = text;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+}

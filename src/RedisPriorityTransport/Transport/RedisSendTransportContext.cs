@@ -1,0 +1,128 @@
+using System.Globalization;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Context;
+using MassTransit.Middleware;
+using MassTransit.Transports;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>
+/// Writes sent or published messages to Redis: to one queue, or (for a topic) to every queue subscribed to it, the
+/// enqueues pipelined on the shared connection.
+/// </summary>
+internal sealed class RedisSendTransportContext : BaseSendTransportContext, SendTransportContext<PipeContext>
+{
+    readonly RedisTransportProvider _transport;
+    readonly string? _queueName;
+    readonly IReadOnlyList<string>? _topics;
+
+    /// <param name="hostConfiguration">The bus's host configuration.</param>
+    /// <param name="context">The endpoint whose serialization is used.</param>
+    /// <param name="transport">The bus's transport provider.</param>
+    /// <param name="entityName">The queue or topic name, for diagnostics.</param>
+    /// <param name="topics">Null to send to the queue <paramref name="entityName"/>; otherwise the topics to fan out to.</param>
+    public RedisSendTransportContext(IHostConfiguration hostConfiguration, ReceiveEndpointContext context, RedisTransportProvider transport,
+        string entityName, IReadOnlyList<string>? topics)
+        : base(hostConfiguration, context.Serialization)
+    {
+        _transport = transport;
+        EntityName = entityName;
+        _topics = topics;
+        _queueName = topics is null ? entityName : null;
+    }
+
+    public override string EntityName { get; }
+
+    public override string ActivitySystem => "redis";
+
+    public override async Task<SendContext<T>> CreateSendContext<T>(T message, IPipe<SendContext<T>> pipe, CancellationToken cancellationToken)
+    {
+        var sendContext = new RedisSendContext<T>(message, cancellationToken);
+        await pipe.Send(sendContext).ConfigureAwait(false);
+        return sendContext;
+    }
+
+    public Task<SendContext<T>> CreateSendContext<T>(PipeContext context, T message, IPipe<SendContext<T>> pipe, CancellationToken cancellationToken)
+        where T : class =>
+        CreateSendContext(message, pipe, cancellationToken);
+
+    public async Task Send<T>(PipeContext transportContext, SendContext<T> sendContext)
+        where T : class
+    {
+        sendContext.CancellationToken.ThrowIfCancellationRequested();
+        var priority = PriorityHeaders.Resolve(sendContext);
+
+        var headers = TransportHeaders.ToStrings(sendContext.Headers);
+        headers[MessageHeaders.ContentType] = sendContext.ContentType?.ToString() ?? "application/vnd.masstransit+json";
+        if (sendContext.MessageId is { } messageId)
+            headers[MessageHeaders.MessageId] = messageId.ToString();
+        var body = (sendContext as MessageSendContext<T>
+            ?? throw new ArgumentException("The send context was not created by the Redis transport.", nameof(sendContext))).Body.GetBytes();
+        var delay = sendContext.Delay is { } requested && requested > TimeSpan.Zero ? requested : (TimeSpan?)null;
+        var message = new QueueMessage(NewId.NextGuid().ToString("N"), body, priority, headers) { Delay = delay };
+
+        if (_queueName is not null)
+        {
+            var queue = await _transport.GetQueueAsync(_queueName).ConfigureAwait(false);
+            await queue.EnqueueAsync(message, sendContext.CancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var subscribers = await _transport.GetSubscribersAsync(_topics!).ConfigureAwait(false);
+        if (subscribers.Length == 0)
+            return;
+        var enqueues = new Task[subscribers.Length];
+        for (var i = 0; i < subscribers.Length; i++)
+            enqueues[i] = EnqueueTo(subscribers[i], message, sendContext.CancellationToken);
+        await Task.WhenAll(enqueues).ConfigureAwait(false);
+    }
+
+    async Task EnqueueTo(string queueName, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var queue = await _transport.GetQueueAsync(queueName).ConfigureAwait(false);
+        await queue.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task Send(IPipe<PipeContext> pipe, CancellationToken cancellationToken = default) => pipe.Send(new TransportPipeContext(cancellationToken));
+
+    public void Probe(ProbeContext context)
+    {
+        var scope = context.CreateScope("redis");
+        scope.Add("entityName", EntityName);
+        scope.Add("type", _queueName is null ? "topic" : "queue");
+    }
+
+    sealed class TransportPipeContext(CancellationToken cancellationToken) : BasePipeContext(cancellationToken);
+}
+
+/// <summary>The send context of the Redis transport; its urgency and event type travel as headers.</summary>
+internal sealed class RedisSendContext<T>(T message, CancellationToken cancellationToken) : MessageSendContext<T>(message, cancellationToken)
+    where T : class;
+
+/// <summary>Turns MassTransit's typed headers into the string headers the queue stores.</summary>
+internal static class TransportHeaders
+{
+    public static Dictionary<string, string> ToStrings(Headers headers)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in headers.GetAll())
+        {
+            var text = value switch
+            {
+                null => null,
+                string s => s,
+                DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
+                DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
+                Uri u => u.ToString(),
+                bool b => b ? bool.TrueString : bool.FalseString,
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (text is not null)
+                result[key] = text;
+        }
+
+        return result;
+    }
+}

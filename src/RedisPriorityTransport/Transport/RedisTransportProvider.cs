@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Transports;
+using StackExchange.Redis;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>
+/// One per bus: the Redis connection (opened lazily, reconnected by StackExchange.Redis), the queue instances, the
+/// topic subscription registry and a cache of subscriber lists, and the send and publish transports it creates.
+/// Stopping it stops the send and consume agents registered with it, then closes an owned connection.
+/// </summary>
+internal sealed class RedisTransportProvider : Supervisor
+{
+    // A lost change notification (connection drop) must not hide a new subscriber for long.
+    static readonly TimeSpan SubscriberCacheLifetime = TimeSpan.FromSeconds(10);
+
+    readonly RedisHostConfiguration _hostConfiguration;
+    readonly SemaphoreSlim _connectLock = new(1, 1);
+    readonly ConcurrentDictionary<string, RedisPriorityQueue> _queues = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (string[] Queues, DateTime ExpiresAt)> _subscribers = new(StringComparer.Ordinal);
+    IConnectionMultiplexer? _connection;
+    bool _ownsConnection;
+    TopicSubscriptions? _registry;
+    long _subscriberVersion;
+
+    public RedisTransportProvider(RedisHostConfiguration hostConfiguration)
+    {
+        _hostConfiguration = hostConfiguration;
+        SetReady();
+    }
+
+    public RedisHostSettings Settings => _hostConfiguration.Settings;
+
+    public Uri HostAddress => _hostConfiguration.HostAddress;
+
+    public async Task<IConnectionMultiplexer> GetConnectionAsync()
+    {
+        if (Volatile.Read(ref _connection) is { } connection)
+            return connection;
+        await _connectLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connection is not null)
+                return _connection;
+            var (created, owned) = await Settings.ConnectAsync().ConfigureAwait(false);
+            _ownsConnection = owned;
+            _registry = new TopicSubscriptions(created, Settings.KeyPrefix);
+            await created.GetSubscriber().SubscribeAsync(_registry.ChangesChannel, (_, _) => InvalidateSubscribers()).ConfigureAwait(false);
+            created.ConnectionRestored += (_, _) => InvalidateSubscribers();
+            Volatile.Write(ref _connection, created);
+            return created;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    public async Task<TopicSubscriptions> GetRegistryAsync()
+    {
+        await GetConnectionAsync().ConfigureAwait(false);
+        return _registry!;
+    }
+
+    /// <summary>The shared instance of a queue used to send to it.</summary>
+    public async Task<RedisPriorityQueue> GetQueueAsync(string queueName)
+    {
+        if (_queues.TryGetValue(queueName, out var queue))
+            return queue;
+        var connection = await GetConnectionAsync().ConfigureAwait(false);
+        return _queues.GetOrAdd(queueName, name => new RedisPriorityQueue(connection, name, Settings.CreateQueueSettings()));
+    }
+
+    /// <summary>A queue instance owned by one receive endpoint, with that endpoint's delivery limit.</summary>
+    public async Task<RedisPriorityQueue> CreateReceiveQueueAsync(string queueName, int? maxDeliveryCount)
+    {
+        var connection = await GetConnectionAsync().ConfigureAwait(false);
+        return new RedisPriorityQueue(connection, queueName, Settings.CreateQueueSettings(maxDeliveryCount));
+    }
+
+    /// <summary>The queues subscribed to any of <paramref name="topics"/>; cached, and dropped when a subscription changes.</summary>
+    public async Task<string[]> GetSubscribersAsync(IReadOnlyList<string> topics)
+    {
+        var key = string.Join('\n', topics);
+        if (_subscribers.TryGetValue(key, out var cached) && cached.ExpiresAt > DateTime.UtcNow)
+            return cached.Queues;
+
+        var version = Interlocked.Read(ref _subscriberVersion);
+        var registry = await GetRegistryAsync().ConfigureAwait(false);
+        var queues = (await registry.GetSubscribersAsync(topics).ConfigureAwait(false)).ToArray();
+        // A change announced while reading may not be in what was read: use it once, do not cache it.
+        if (Interlocked.Read(ref _subscriberVersion) == version)
+            _subscribers[key] = (queues, DateTime.UtcNow + SubscriberCacheLifetime);
+        return queues;
+    }
+
+    public void InvalidateSubscribers()
+    {
+        Interlocked.Increment(ref _subscriberVersion);
+        _subscribers.Clear();
+    }
+
+    public Uri NormalizeAddress(Uri address) => RedisEndpointAddress.Parse(HostAddress, address).ToUri();
+
+    public Task<ISendTransport> CreateSendTransport(ReceiveEndpointContext context, Uri address)
+    {
+        var endpoint = RedisEndpointAddress.Parse(HostAddress, address);
+        RedisSendTransportContext transportContext = endpoint.IsTopic
+            ? new RedisSendTransportContext(_hostConfiguration, context, this, endpoint.Name, [endpoint.Name])
+            : new RedisSendTransportContext(_hostConfiguration, context, this, QueueNames.ValidateQueueName(endpoint.Name, nameof(address)), null);
+        var transport = new SendTransport<PipeContext>(transportContext);
+        Add(transport);
+        return Task.FromResult<ISendTransport>(transport);
+    }
+
+    public Task<ISendTransport> CreatePublishTransport<T>(ReceiveEndpointContext context, Uri? publishAddress)
+        where T : class
+    {
+        var topics = RedisTopics.PublishedTo<T>();
+        var transportContext = new RedisSendTransportContext(_hostConfiguration, context, this, RedisTopics.Of(typeof(T)), topics);
+        var transport = new SendTransport<PipeContext>(transportContext);
+        Add(transport);
+        return Task.FromResult<ISendTransport>(transport);
+    }
+
+    protected override async Task StopSupervisor(StopSupervisorContext context)
+    {
+        await base.StopSupervisor(context).ConfigureAwait(false);
+        foreach (var queue in _queues.Values)
+            await queue.DisposeAsync().ConfigureAwait(false);
+        _queues.Clear();
+        if (_connection is { } connection && _ownsConnection)
+        {
+            _connection = null;
+            await connection.CloseAsync().ConfigureAwait(false);
+            connection.Dispose();
+        }
+    }
+}
+
+internal sealed class RedisSendTransportProvider(RedisHostConfiguration host, ReceiveEndpointContext context) : ISendTransportProvider
+{
+    public Uri NormalizeAddress(Uri address) => host.Transport.NormalizeAddress(address);
+
+    public Task<ISendTransport> GetSendTransport(Uri address) => host.Transport.CreateSendTransport(context, address);
+}
+
+internal sealed class RedisPublishTransportProvider(RedisHostConfiguration host, ReceiveEndpointContext context) : IPublishTransportProvider
+{
+    public Task<ISendTransport> GetPublishTransport<T>(Uri? publishAddress) where T : class =>
+        host.Transport.CreatePublishTransport<T>(context, publishAddress);
+}

@@ -1,0 +1,125 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace RedisPriorityTransport.Tests.Transport;
+
+public record PingMessage(string Text);
+
+public interface IAnimalEvent
+{
+    string Name { get; }
+}
+
+public record DogBarked(string Name) : IAnimalEvent;
+
+public sealed class PingConsumer : IConsumer<PingMessage>
+{
+    public Task Consume(ConsumeContext<PingMessage> context) => Task.CompletedTask;
+}
+
+public sealed class AnimalConsumer : IConsumer<IAnimalEvent>
+{
+    public Task Consume(ConsumeContext<IAnimalEvent> context) => Task.CompletedTask;
+}
+
+public class BasicDeliveryTests : TransportTestBase
+{
+    [Fact]
+    public async Task A_message_sent_to_a_queue_is_consumed()
+    {
+        await StartHarness(x => x.AddConsumer<PingConsumer>());
+
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:Ping"));
+        await endpoint.Send(new PingMessage("hello"));
+
+        var consumer = Harness.GetConsumerHarness<PingConsumer>();
+        Assert.True(await consumer.Consumed.Any<PingMessage>(x => x.Context.Message.Text == "hello"));
+    }
+
+    [Fact]
+    public async Task A_published_message_reaches_the_subscribed_queue()
+    {
+        await StartHarness(x => x.AddConsumer<PingConsumer>());
+
+        await Harness.Bus.Publish(new PingMessage("published"));
+
+        var consumer = Harness.GetConsumerHarness<PingConsumer>();
+        Assert.True(await consumer.Consumed.Any<PingMessage>(x => x.Context.Message.Text == "published"));
+    }
+
+    [Fact]
+    public async Task Publishing_a_type_reaches_consumers_of_its_interfaces()
+    {
+        await StartHarness(x => x.AddConsumer<AnimalConsumer>());
+
+        await Harness.Bus.Publish(new DogBarked("Rex"));
+
+        var consumer = Harness.GetConsumerHarness<AnimalConsumer>();
+        Assert.True(await consumer.Consumed.Any<IAnimalEvent>(x => x.Context.Message.Name == "Rex"));
+    }
+
+    [Fact]
+    public async Task Publishing_a_type_nobody_subscribes_to_is_not_an_error()
+    {
+        await StartHarness(_ => { });
+
+        await Harness.Bus.Publish(new PingMessage("nobody"));
+
+        Assert.True(await Harness.Published.Any<PingMessage>());
+    }
+}
+
+public record Nudge(int Number);
+
+public sealed class NudgeConsumer(NudgeLog log) : IConsumer<Nudge>
+{
+    public Task Consume(ConsumeContext<Nudge> context)
+    {
+        log.Arrived(context.Message.Number);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class NudgeLog
+{
+    readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource> _arrivals = new();
+
+    public Task ArrivalOf(int number) => _arrivals.GetOrAdd(number, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    public void Arrived(int number) => _arrivals.GetOrAdd(number, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
+
+public class WakeUpTests : TransportTestBase
+{
+    [Fact]
+    public async Task An_idle_consumer_is_woken_by_a_new_message_instead_of_waiting_for_the_fallback_poll()
+    {
+        var log = new NudgeLog();
+        await StartHarness(x =>
+        {
+            x.AddSingleton(log);
+            x.AddConsumer<NudgeConsumer>();
+        });
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:Nudge"));
+        await endpoint.Send(new Nudge(0));
+        await log.ArrivalOf(0).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The fallback poll runs once a second, so without wake-ups the typical latency would be about 500 ms.
+        var latencies = new List<TimeSpan>();
+        for (var i = 1; i <= 7; i++)
+        {
+            await WaitForIdleConsumer();
+            var sent = System.Diagnostics.Stopwatch.StartNew();
+            await endpoint.Send(new Nudge(i));
+            await log.ArrivalOf(i).WaitAsync(TimeSpan.FromSeconds(30));
+            latencies.Add(sent.Elapsed);
+        }
+
+        var median = latencies.OrderBy(t => t).ElementAt(latencies.Count / 2);
+        Assert.True(median < TimeSpan.FromMilliseconds(250), $"Median delivery latency {median.TotalMilliseconds:0} ms; wake-ups do not seem to work.");
+    }
+
+    // Lets the receive loop go back to waiting on an empty queue, at a random point of its fallback poll interval.
+    static Task WaitForIdleConsumer() => Task.Delay(Random.Shared.Next(150, 400));
+}
