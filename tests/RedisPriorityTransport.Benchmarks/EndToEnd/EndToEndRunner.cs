@@ -55,6 +55,7 @@ public static class EndToEndRunner
                 report.Note($"{contender.Name} skipped: {skipReason}.");
         }
 
+        report.Note("MassTransit UsingRedis is this library's transport on the same Redis as the raw engine, ConcurrentMessageLimit and PrefetchCount 16 like the in-memory transport.");
         report.Note("raw engine, loop per slot: 16 loops each reserving one message; raw engine, one reserve loop: one loop reserving up to the free slots and dispatching to handler tasks (see docs/benchmarks.md).");
         report.Note("MassTransit in-memory has no priority at all: its inversion depth and order violations show plain FIFO, the reference for throughput and latency only.");
         report.Note("The benchmark's own redis-server runs without persistence (no RDB, no AOF); RabbitMQ durable uses MassTransit's defaults (durable queue, persistent messages, publisher confirms: the broker writes to disk before confirming); RabbitMQ transient is the comparable setting.");

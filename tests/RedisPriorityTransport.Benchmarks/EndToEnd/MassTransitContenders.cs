@@ -203,26 +203,45 @@ public sealed class RabbitMqPriorityContender(bool durable) : MassTransitContend
 }
 
 /// <summary>
-/// THE PLACE FOR THIS TRANSPORT (<c>UsingRedis</c>): skipped until the transport is merged. To enable it, make
-/// <see cref="ProbeAsync"/> return null and configure the transport in <see cref="ConfigureTransport"/>, for example
-/// <c>configurator.UsingRedis((context, bus) =&gt; bus.Host(RedisConfiguration));</c>; the message's priority comes from
-/// <see cref="BenchMessage"/>'s [Urgency] and [EventType] properties, so no send hook is needed.
+/// This library's transport (<c>UsingRedis</c>) on the same Redis as the raw engine, with the workloads' event-type
+/// ranking. The message's priority comes from <see cref="BenchMessage"/>'s [Urgency] and [EventType] properties, so
+/// no send hook is needed. Each run's queue is deleted afterwards.
 /// </summary>
 public sealed class RedisTransportContender(string redisConfiguration) : MassTransitContender
 {
-    /// <summary>The Redis the transport will use: the same server as the raw engine.</summary>
-    public string RedisConfiguration { get; } = redisConfiguration;
+    const string KeyPrefix = "mt:";
+    StackExchange.Redis.ConnectionMultiplexer? _cleanupConnection;
 
-    /// <summary>Why the contender does not run yet.</summary>
-    public const string NotYetAvailable = "the UsingRedis transport is not merged into this branch yet (issue: transport)";
+    /// <summary>The Redis the transport uses: the same server as the raw engine.</summary>
+    public string RedisConfiguration { get; } = redisConfiguration;
 
     /// <inheritdoc />
     public override string Name => "MassTransit UsingRedis";
 
     /// <inheritdoc />
-    public override Task<string?> ProbeAsync() => Task.FromResult<string?>(NotYetAvailable);
+    public override Task<string?> ProbeAsync() => Task.FromResult<string?>(null);
 
     /// <inheritdoc />
     protected override void ConfigureTransport(IBusRegistrationConfigurator configurator) =>
-        throw new NotSupportedException(NotYetAvailable);
+        configurator.UsingRedis((_, bus) =>
+        {
+            bus.Host(RedisConfiguration);
+            bus.KeyPrefix = KeyPrefix;
+            bus.RankEventTypes(BenchMessage.RankedEventTypes);
+        });
+
+    /// <inheritdoc />
+    protected override async Task CleanUpAsync(string queueName)
+    {
+        _cleanupConnection ??= await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisConfiguration);
+        await using var queue = new RedisPriorityQueue(_cleanupConnection, queueName, new PriorityQueueSettings { KeyPrefix = KeyPrefix });
+        await queue.DeleteAsync();
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        if (_cleanupConnection is not null)
+            await _cleanupConnection.DisposeAsync();
+    }
 }
