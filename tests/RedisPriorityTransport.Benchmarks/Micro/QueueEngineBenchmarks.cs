@@ -4,20 +4,21 @@ using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Benchmarks.Micro;
 
-/// <summary>
-/// Enqueue through <see cref="RedisPriorityQueue"/> (one Lua script per call) against the same writes as raw commands.
-/// Each benchmark is one round trip to a loopback Redis, so the figures are mostly network and server time.
-/// </summary>
-[MemoryDiagnoser]
-[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[CategoriesColumn]
-public class EnqueueBenchmarks
+/// <summary>A queue and the raw keys beside it on the benchmark Redis, emptied before and after a benchmark class runs.</summary>
+/// <param name="name">The queue name, and the stem of the raw keys.</param>
+public abstract class EngineBenchmarkBase(string name)
 {
-    const int BatchSize = 100;
-    RedisPriorityQueue _queue = null!;
-    IDatabase _database = null!;
-    readonly RawKeys _rawKeys = RawKeys.For("enqueue");
-    long _next;
+    /// <summary>The engine queue under test.</summary>
+    protected RedisPriorityQueue _queue = null!;
+
+    /// <summary>The database the raw baselines write to.</summary>
+    protected IDatabase _database = null!;
+
+    /// <summary>The keys the raw baselines use.</summary>
+    protected readonly RawKeys _rawKeys = RawKeys.For(name);
+
+    /// <summary>A counter for fresh message ids.</summary>
+    protected long _next;
 
     /// <summary>Connects and empties the server.</summary>
     [GlobalSetup]
@@ -26,12 +27,24 @@ public class EnqueueBenchmarks
         var redis = MicroBenchmarkServer.Redis;
         redis.Server.FlushDatabase();
         _database = redis.Connection.GetDatabase();
-        _queue = new RedisPriorityQueue(redis.Connection, "enqueue", MicroBenchmarkServer.Settings);
+        _queue = new RedisPriorityQueue(redis.Connection, name, MicroBenchmarkServer.Settings);
     }
 
     /// <summary>Drops what the benchmarks wrote.</summary>
     [GlobalCleanup]
     public void Cleanup() => MicroBenchmarkServer.Redis.Server.FlushDatabase();
+}
+
+/// <summary>
+/// Enqueue through <see cref="RedisPriorityQueue"/> (one Lua script per call) against the same writes as raw commands.
+/// Each benchmark is one round trip to a loopback Redis, so the figures are mostly network and server time.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class EnqueueBenchmarks() : EngineBenchmarkBase("enqueue")
+{
+    const int BatchSize = 100;
 
     /// <summary>Raw HSET + ZADD, pipelined: the floor for one enqueue.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("enqueue one")]
@@ -69,27 +82,9 @@ public class EnqueueBenchmarks
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(InvocationsPerIteration)]
-public class ReserveBenchmarks
+public class ReserveBenchmarks() : EngineBenchmarkBase("reserve")
 {
     const int InvocationsPerIteration = 1024;
-    RedisPriorityQueue _queue = null!;
-    IDatabase _database = null!;
-    readonly RawKeys _rawKeys = RawKeys.For("reserve");
-    long _next;
-
-    /// <summary>Connects and empties the server.</summary>
-    [GlobalSetup]
-    public void Setup()
-    {
-        var redis = MicroBenchmarkServer.Redis;
-        redis.Server.FlushDatabase();
-        _database = redis.Connection.GetDatabase();
-        _queue = new RedisPriorityQueue(redis.Connection, "reserve", MicroBenchmarkServer.Settings);
-    }
-
-    /// <summary>Drops what the benchmarks wrote.</summary>
-    [GlobalCleanup]
-    public void Cleanup() => MicroBenchmarkServer.Redis.Server.FlushDatabase();
 
     /// <summary>Puts enough messages in the raw sorted set for one iteration.</summary>
     [IterationSetup(Target = nameof(RawPopAndDelete))]
