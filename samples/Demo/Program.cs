@@ -40,9 +40,11 @@ await using (var slow = await StartConsumerAsync("slow", processingMs: 5))
 var round2 = ledger.TakeAll();
 Report(round2, published2, oneConsumer: false);
 
-var queue = new RedisPriorityQueue(connection, SampleQueues.Events, new PriorityQueueSettings { KeyPrefix = keyPrefix });
+var queueSettings = new PriorityQueueSettings { KeyPrefix = keyPrefix };
+await using var queue = new RedisPriorityQueue(connection, SampleQueues.Events, queueSettings);
+await using var errorQueue = new RedisPriorityQueue(connection, queue.ErrorQueueName, queueSettings);
 var counts = await queue.GetCountsAsync();
-var errors = await new RedisPriorityQueue(connection, queue.ErrorQueueName, new PriorityQueueSettings { KeyPrefix = keyPrefix }).GetCountsAsync();
+var errors = await errorQueue.GetCountsAsync();
 Console.WriteLine();
 Console.WriteLine($"Queue '{SampleQueues.Events}' at the end: {counts.Ready} ready, {counts.InFlight} in flight, {counts.Delayed} delayed; {errors.Ready} in '{queue.ErrorQueueName}'.");
 if (counts.Ready + counts.InFlight + counts.Delayed + errors.Ready != 0)

@@ -66,8 +66,11 @@ namespace Samples.WebApi
             var queueSettings = new PriorityQueueSettings { KeyPrefix = settings.KeyPrefix };
             foreach (var name in queueNames)
             {
-                var counts = await new RedisPriorityQueue(connection, name, queueSettings).GetCountsAsync();
-                var errors = await new RedisPriorityQueue(connection, QueueNames.ErrorQueueOf(name), queueSettings).GetCountsAsync();
+                // Disposed after each request: an open queue keeps a handler on the shared connection.
+                await using var queue = new RedisPriorityQueue(connection, name, queueSettings);
+                await using var errorQueue = new RedisPriorityQueue(connection, queue.ErrorQueueName, queueSettings);
+                var counts = await queue.GetCountsAsync();
+                var errors = await errorQueue.GetCountsAsync();
                 rows.Add(new
                 {
                     queue = name,

@@ -13,6 +13,7 @@ namespace RedisPriorityTransport.Tests.Transport;
 public abstract class TransportTestBase : IAsyncLifetime
 {
     ServiceProvider? _provider;
+    readonly List<RedisPriorityQueue> _queues = [];
 
     protected string KeyPrefix { get; } = RedisTestServer.NewKeyPrefix();
 
@@ -26,6 +27,8 @@ public abstract class TransportTestBase : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        foreach (var queue in _queues)
+            await queue.DisposeAsync();
         if (_provider is not null)
         {
             await Harness.Stop();
@@ -56,8 +59,13 @@ public abstract class TransportTestBase : IAsyncLifetime
     }
 
     /// <summary>A queue of this test's key prefix, for looking into Redis directly.</summary>
-    protected RedisPriorityQueue Queue(string name) =>
-        new(Redis.Connection, name, new PriorityQueueSettings { KeyPrefix = KeyPrefix, ReasonHeader = "MT-Reason" });
+    /// <summary>An engine view of one of this test's queues, disposed with the test (it holds a handler on the shared connection).</summary>
+    protected RedisPriorityQueue Queue(string name)
+    {
+        var queue = new RedisPriorityQueue(Redis.Connection, name, new PriorityQueueSettings { KeyPrefix = KeyPrefix, ReasonHeader = "MT-Reason" });
+        _queues.Add(queue);
+        return queue;
+    }
 
     protected IDatabase Database => Redis.Connection.GetDatabase();
 }
