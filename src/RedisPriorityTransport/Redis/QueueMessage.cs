@@ -122,6 +122,11 @@ public sealed class ReservedMessage
 /// <param name="NextDelayedDueIn">How long until the earliest delayed message is due, when there is one.</param>
 public sealed record ReserveResult(IReadOnlyList<ReservedMessage> Messages, TimeSpan? NextDelayedDueIn);
 
+/// <summary>What <see cref="RedisPriorityQueue.AcknowledgeAndReserveAsync"/> did.</summary>
+/// <param name="Acknowledged">Per acknowledgement, in the order given: true when deleted, false when its lease was no longer held.</param>
+/// <param name="Reserved">The messages reserved after the acknowledgements.</param>
+public sealed record AcknowledgeAndReserveResult(IReadOnlyList<bool> Acknowledged, ReserveResult Reserved);
+
 /// <summary>What one reclaim pass did with expired leases.</summary>
 /// <param name="Returned">Messages put back in the ready set at their original place.</param>
 /// <param name="DeadLettered">Messages moved to the error queue because they reached the maximum delivery count.</param>

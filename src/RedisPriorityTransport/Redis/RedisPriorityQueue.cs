@@ -136,21 +136,54 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// gives an empty result.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The count or lease is not positive.</exception>
-    public async Task<ReserveResult> ReserveAsync(int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<ReserveResult> ReserveAsync(int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        (await AcknowledgeAndReserveAsync([], maxMessages, lease, cancellationToken).ConfigureAwait(false)).Reserved;
+
+    /// <summary>
+    /// Acknowledges finished messages and reserves up to <paramref name="maxMessages"/> new ones, in one round trip and
+    /// one atomic script: the acknowledgements first, then what <see cref="ReserveAsync"/> does. A consumer that
+    /// settles and refills its free slots this way needs one round trip per batch instead of one per message.
+    /// </summary>
+    /// <param name="acknowledgements">Messages held under a lease to delete (may be empty).</param>
+    /// <param name="maxMessages">How many messages to reserve (0 only acknowledges and does the housekeeping).</param>
+    /// <param name="lease">The lease of the reserved messages.</param>
+    /// <param name="cancellationToken">Cancels before the call is sent.</param>
+    /// <exception cref="ArgumentException">A message id is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or the lease is not positive.</exception>
+    public async Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveAsync(IReadOnlyList<(string Id, long LeaseToken)> acknowledgements,
+        int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(acknowledgements);
         if (maxMessages < 0)
             throw new ArgumentOutOfRangeException(nameof(maxMessages), maxMessages, "The number of messages to reserve must not be negative.");
         var leaseMs = ToPositiveMilliseconds(lease, nameof(lease));
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, _keys.WithTarget(_errorKeys),
-            [maxMessages, leaseMs, _settings.MaxDeliveryCount, _settings.ReasonHeader, HousekeepingLimit]).ConfigureAwait(false))!;
+        var values = new RedisValue[6 + acknowledgements.Count * 2];
+        values[0] = maxMessages;
+        values[1] = leaseMs;
+        values[2] = _settings.MaxDeliveryCount;
+        values[3] = _settings.ReasonHeader;
+        values[4] = HousekeepingLimit;
+        values[5] = acknowledgements.Count;
+        for (var i = 0; i < acknowledgements.Count; i++)
+        {
+            values[6 + i * 2] = QueueNames.ValidateMessageId(acknowledgements[i].Id, nameof(acknowledgements));
+            values[7 + i * 2] = acknowledgements[i].LeaseToken;
+        }
+
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, _keys.WithTarget(_errorKeys), values).ConfigureAwait(false))!;
 
         var nextDue = (long)result[0];
         var expiresAt = FromUnixMs((long)result[2]);
-        var messages = new List<ReservedMessage>((result.Length - 5) / 4);
-        for (var i = 5; i + 3 < result.Length; i += 4)
+        var ackCount = (int)result[5];
+        var acknowledged = new bool[ackCount];
+        for (var i = 0; i < ackCount; i++)
+            acknowledged[i] = (long)result[6 + i] == 1;
+        var first = 6 + ackCount;
+        var messages = new List<ReservedMessage>((result.Length - first) / 4);
+        for (var i = first; i + 3 < result.Length; i += 4)
         {
             var id = (string)result[i]!;
             var token = (long)result[i + 3];
@@ -166,7 +199,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
                 enqueuedAt: FromUnixMs(record.EnqueuedMs), leaseExpiresAt: expiresAt));
         }
 
-        return new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null);
+        return new AcknowledgeAndReserveResult(acknowledged,
+            new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null));
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace RedisPriorityTransport.Transport;
 internal sealed class RedisReceiveLockContext(RedisPriorityQueue queue, ReservedMessage message, QueueConsumer consumer) : ReceiveLockContext
 {
     int _settled;
+    int _slotReturned;
     volatile bool _leaseLost;
 
     public ReservedMessage Message => message;
@@ -18,11 +19,10 @@ internal sealed class RedisReceiveLockContext(RedisPriorityQueue queue, Reserved
 
     public void LeaseLost() => _leaseLost = true;
 
-    public async Task Complete()
-    {
-        if (TrySettle())
-            await queue.AcknowledgeAsync(message.Id, message.LeaseToken).ConfigureAwait(false);
-    }
+    /// <summary>True the first time only: the message's concurrency slot goes back exactly once.</summary>
+    public bool TryReturnSlot() => Interlocked.Exchange(ref _slotReturned, 1) == 0;
+
+    public Task Complete() => TrySettle() ? consumer.AcknowledgeAsync(queue, this) : Task.CompletedTask;
 
     public async Task Faulted(Exception exception)
     {

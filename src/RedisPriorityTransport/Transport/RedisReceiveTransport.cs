@@ -41,8 +41,13 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 
     readonly RedisReceiveEndpointContext _context;
     readonly RedisReceiveEndpointConfiguration _configuration;
-    readonly SemaphoreSlim _slots;
     readonly int _slotCount;
+    readonly ConcurrentQueue<PendingAcknowledgement> _pendingAcknowledgements = new();
+    // Messages started and not yet finished (a message whose acknowledgement is on its way counts as finished).
+    int _occupied;
+    // Completed when a message finishes or an acknowledgement is queued: the loop has work.
+    TaskCompletionSource _signal = NewSignal();
+    bool _loopEnded;
     readonly ConcurrentDictionary<string, RedisReceiveLockContext> _running = new(StringComparer.Ordinal);
     // Renewal outlives the receive loop: messages still running after stop began keep their leases until they finish.
     readonly CancellationTokenSource _renewalStop = new();
@@ -55,7 +60,6 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         _context = context;
         _configuration = context.Configuration;
         _slotCount = Math.Max(1, context.ConcurrentMessageLimit ?? (context.PrefetchCount > 0 ? context.PrefetchCount : 16));
-        _slots = new SemaphoreSlim(_slotCount, _slotCount);
         TrySetConsumeTask(Task.Run(Run));
     }
 
@@ -125,67 +129,135 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         return null;
     }
 
+    /// <summary>
+    /// The only caller of reserve, and of the acknowledgements of finished messages: each round trip acknowledges what
+    /// finished since the last one and refills every slot that is free, so under load one script call serves many
+    /// messages. After stop begins it reserves nothing more but keeps acknowledging until the running messages finish.
+    /// </summary>
     async Task ReceiveLoop(RedisPriorityQueue queue)
     {
         var failures = 0;
-        while (!IsStopping)
+        try
         {
-            try
+            while (true)
             {
-                await _slots.WaitAsync(Stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            // Claim every other free slot too, so one reserve serves them all; never more than are free.
-            var free = 1;
-            while (free < _slotCount && _slots.Wait(0))
-                free++;
-
-            IReadOnlyList<ReservedMessage> messages;
-            try
-            {
-                var result = await queue.ReserveOrWaitAsync(free, Lease, MaxIdleWait, Stopping).ConfigureAwait(false);
-                messages = result.Messages;
-                failures = 0;
-            }
-            catch (Exception exception) when (exception is OperationCanceledException || IsStopping)
-            {
-                _slots.Release(free);
-                break;
-            }
-            catch (Exception exception)
-            {
-                // Whatever went wrong, the endpoint keeps receiving once Redis answers again; it never stops by itself.
-                _slots.Release(free);
-                LogContext.Warning?.Log(exception, "Redis reserve failed on {InputAddress}; retrying", _context.InputAddress);
-                await DelayQuietly(RetryDelay(++failures)).ConfigureAwait(false);
-                continue;
-            }
-
-            if (messages.Count < free)
-                _slots.Release(free - messages.Count);
-
-            if (IsStopping)
-            {
-                // Reserved after stop began: give them back at their place, without counting a delivery.
-                foreach (var message in messages)
+                // Both signals are read before the state they guard, so a change made after the read is never missed.
+                var signal = Volatile.Read(ref _signal).Task;
+                var wake = queue.WakeSignal;
+                var stopping = IsStopping;
+                var acknowledgements = TakePendingAcknowledgements();
+                var free = stopping ? 0 : _slotCount - Volatile.Read(ref _occupied);
+                if (acknowledgements.Count == 0 && free <= 0)
                 {
-                    await ReleaseQuietly(queue, message).ConfigureAwait(false);
-                    _slots.Release();
+                    if (stopping && Volatile.Read(ref _occupied) == 0)
+                        break;
+                    await WaitForSignal(signal, null, TimeSpan.MaxValue, stopping).ConfigureAwait(false);
+                    continue;
                 }
 
-                break;
-            }
+                AcknowledgeAndReserveResult result;
+                try
+                {
+                    result = await queue.AcknowledgeAndReserveAsync(acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(),
+                        free, Lease).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (Exception exception)
+                {
+                    // Unacknowledged messages stay leased and come back when the lease expires; the endpoint itself keeps
+                    // receiving once Redis answers again, it never stops by itself.
+                    foreach (var acknowledgement in acknowledgements)
+                        acknowledgement.Failed(exception);
+                    if (!IsStopping)
+                        LogContext.Warning?.Log(exception, "Redis reserve failed on {InputAddress}; retrying", _context.InputAddress);
+                    await DelayQuietly(RetryDelay(++failures), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
+                    continue;
+                }
 
-            // Started in reservation order, on this loop: queueing them to the thread pool would let a later message start
-            // first (work-stealing queues are not FIFO), and the priority order would drift beyond the concurrency limit.
-            foreach (var message in messages)
-                _ = Handle(queue, message);
+                for (var i = 0; i < acknowledgements.Count; i++)
+                    acknowledgements[i].Acknowledged(result.Acknowledged[i]);
+
+                var messages = result.Reserved.Messages;
+                if (IsStopping)
+                {
+                    // Reserved after stop began: give them back at their place, without counting a delivery.
+                    foreach (var message in messages)
+                        await ReleaseQuietly(queue, message).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Started in reservation order, on this loop: queueing them to the thread pool would let a later message start
+                // first (work-stealing queues are not FIFO), and the priority order would drift beyond the concurrency limit.
+                foreach (var message in messages)
+                {
+                    Interlocked.Increment(ref _occupied);
+                    _ = Handle(queue, message);
+                }
+
+                if (messages.Count < free)
+                {
+                    // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
+                    // the fallback poll.
+                    var wait = queue.Settings.FallbackPollInterval;
+                    if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
+                        wait = due;
+                    await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            // Whatever ended the loop, later acknowledgements go straight to Redis.
+            Volatile.Write(ref _loopEnded, true);
+            foreach (var acknowledgement in TakePendingAcknowledgements())
+                await acknowledgement.SendDirectly(queue).ConfigureAwait(false);
         }
     }
+
+    async Task WaitForSignal(Task signal, Task? wake, TimeSpan maxWait, bool stopping)
+    {
+        if (signal.IsCompleted || wake?.IsCompleted == true)
+            return;
+        // Before stop the wait also ends on Stopping; after it, only a finished message or an acknowledgement ends it.
+        using var timeout = stopping ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(Stopping);
+        if (maxWait != TimeSpan.MaxValue)
+            timeout.CancelAfter(maxWait);
+        var cancelled = Task.Delay(Timeout.Infinite, timeout.Token);
+        await (wake is null ? Task.WhenAny(signal, cancelled) : Task.WhenAny(signal, wake, cancelled)).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+    }
+
+    List<PendingAcknowledgement> TakePendingAcknowledgements()
+    {
+        var taken = new List<PendingAcknowledgement>();
+        while (_pendingAcknowledgements.TryDequeue(out var acknowledgement))
+        {
+            // The message has finished: its slot is free for the reserve that carries its acknowledgement.
+            if (acknowledgement.LockContext.TryReturnSlot())
+                Interlocked.Decrement(ref _occupied);
+            taken.Add(acknowledgement);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Acknowledges a finished message with the loop's next reserve; straight to Redis once the loop has ended.</summary>
+    internal Task AcknowledgeAsync(RedisPriorityQueue queue, RedisReceiveLockContext lockContext)
+    {
+        var acknowledgement = new PendingAcknowledgement(lockContext);
+        if (Volatile.Read(ref _loopEnded))
+            return acknowledgement.SendDirectly(queue);
+        _pendingAcknowledgements.Enqueue(acknowledgement);
+        Signal();
+        // The loop may have ended between the check and the enqueue; whoever dequeues it sends it.
+        if (Volatile.Read(ref _loopEnded) && _pendingAcknowledgements.TryDequeue(out var orphan))
+            _ = orphan.SendDirectly(queue);
+        return acknowledgement.Completion;
+    }
+
+    void Signal() => Interlocked.Exchange(ref _signal, NewSignal()).TrySetResult();
+
+    static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     async Task Handle(RedisPriorityQueue queue, ReservedMessage message)
     {
@@ -204,7 +276,11 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         {
             _running.TryRemove(message.Id, out _);
             context.Dispose();
-            _slots.Release();
+            if (lockContext.TryReturnSlot())
+            {
+                Interlocked.Decrement(ref _occupied);
+                Signal();
+            }
         }
     }
 
@@ -279,6 +355,38 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     }
 
     async Task DelayQuietly(TimeSpan delay) => await DelayQuietly(delay, Stopping).ConfigureAwait(false);
+
+    /// <summary>A finished message waiting for the loop to acknowledge it; its completion is what <c>Complete</c> awaits.</summary>
+    sealed class PendingAcknowledgement(RedisReceiveLockContext lockContext)
+    {
+        // Continuations run inline: an acknowledged message finishes its pipeline on the loop before new ones start.
+        readonly TaskCompletionSource _completion = new();
+
+        public RedisReceiveLockContext LockContext => lockContext;
+
+        public ReservedMessage Message => lockContext.Message;
+
+        public Task Completion => _completion.Task;
+
+        // A lease lost before the acknowledgement means the message may be delivered again: not an error here, as with
+        // the direct acknowledgement.
+        public void Acknowledged(bool deleted) => _completion.TrySetResult();
+
+        public void Failed(Exception exception) => _completion.TrySetException(exception);
+
+        public async Task SendDirectly(RedisPriorityQueue queue)
+        {
+            try
+            {
+                await queue.AcknowledgeAsync(Message.Id, Message.LeaseToken).ConfigureAwait(false);
+                _completion.TrySetResult();
+            }
+            catch (Exception exception)
+            {
+                _completion.TrySetException(exception);
+            }
+        }
+    }
 
     static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
     {

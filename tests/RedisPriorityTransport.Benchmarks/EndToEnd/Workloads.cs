@@ -72,15 +72,20 @@ public sealed class BurstThroughputWorkload : ContenderWorkload
         var plans = RandomPlans(sizes.BurstMessages, seed);
         var recorder = new ConsumptionRecorder(plans.Length);
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: true), recorder);
+        var cpuBefore = CpuMeter.Read();
         var clock = Stopwatch.StartNew();
         await PublishAllAsync(run, plans, sizes.Producers);
         var published = clock.Elapsed;
         var finished = await recorder.WaitAllHandledAsync(sizes.RunTimeout);
         var elapsed = clock.Elapsed;
+        var cpuAfter = CpuMeter.Read();
         return
         [
             Figure(contender, $"throughput, {plans.Length:N0} msg publish→handled (msg/s)", finished ? plans.Length / elapsed.TotalSeconds : double.NaN),
             Figure(contender, "publish rate while consuming (msg/s)", plans.Length / published.TotalSeconds),
+            Figure(contender, "client CPU per message (µs): this process", (cpuAfter.Client - cpuBefore.Client).TotalMicroseconds / plans.Length),
+            Figure(contender, "broker CPU per message (µs): redis-server, beam.smp", (cpuAfter.Broker - cpuBefore.Broker).TotalMicroseconds / plans.Length,
+                showRatio: false),
         ];
     }
 }

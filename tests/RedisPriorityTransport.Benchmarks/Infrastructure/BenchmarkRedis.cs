@@ -30,6 +30,9 @@ public sealed class BenchmarkRedis : IAsyncDisposable
     /// <summary>True when this process started the server, so it may change the server's configuration.</summary>
     public bool OwnsServer => _serverProcess is not null;
 
+    /// <summary>The process id of the server the benchmark started, or null when it uses one given to it.</summary>
+    public int? ServerProcessId => _serverProcess?.Id;
+
     /// <summary>Where the server came from, for the report.</summary>
     public string Source { get; }
 

@@ -138,3 +138,14 @@ end
 local function holds_lease(q, id, token)
   return redis.call('HGET', q.tokens, id) == token and redis.call('ZSCORE', q.inflight, id) ~= false
 end
+
+-- Deletes a message in flight under the lease token. Returns 1, or 0 when the lease is no longer held.
+local function acknowledge(q, id, token)
+  if not holds_lease(q, id, token) then
+    return 0
+  end
+  redis.call('ZREM', q.inflight, id)
+  redis.call('HDEL', q.messages, id)
+  forget_delivery(q.tokens, q.deliveries, id)
+  return 1
+end
