@@ -54,7 +54,9 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(configuration))
             throw new ArgumentException("A Redis configuration string is required, for example 'localhost:6379'.", nameof(configuration));
         QueueNames.ValidateQueueName(queueName, nameof(queueName));
-        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        var options = ConfigurationOptions.Parse(configuration);
+        options.SocketManager ??= RedisConnections.DefaultSocketManager;
+        var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         return new RedisPriorityQueue(connection, queueName, settings, ownsConnection: true);
     }
 

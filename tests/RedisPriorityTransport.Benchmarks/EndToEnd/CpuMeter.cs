@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Benchmarks.EndToEnd;
 
@@ -11,6 +13,28 @@ public static class CpuMeter
 {
     /// <summary>The benchmark's own redis-server, when it started one (a shared server's CPU is not the benchmark's).</summary>
     public static int? RedisProcessId { get; set; }
+
+    /// <summary>The benchmark's Redis, whose command counters tell how many scripts and wake-ups a run cost.</summary>
+    public static IServer? Redis { get; set; }
+
+    /// <summary>Script calls (EVALSHA and EVAL) and PUBLISH calls the benchmark's Redis has served so far.</summary>
+    public static async Task<(long Scripts, long Publishes)> ReadRedisCallsAsync()
+    {
+        if (Redis is null)
+            return (0, 0);
+        var info = (await Redis.InfoAsync("commandstats")).SelectMany(g => g).ToArray();
+        long Calls(string name)
+        {
+            // Format: calls=N,usec=...
+            var value = info.FirstOrDefault(p => p.Key == name).Value;
+            if (value is null)
+                return 0;
+            var calls = value.Split(',')[0];
+            return long.Parse(calls[(calls.IndexOf('=') + 1)..], CultureInfo.InvariantCulture);
+        }
+
+        return (Calls("cmdstat_evalsha") + Calls("cmdstat_eval"), Calls("cmdstat_publish"));
+    }
 
     /// <summary>CPU used so far by this process and by the broker processes.</summary>
     public static (TimeSpan Client, TimeSpan Broker) Read()

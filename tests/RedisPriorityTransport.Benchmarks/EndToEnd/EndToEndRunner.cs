@@ -29,6 +29,7 @@ public static class EndToEndRunner
         await using var redis = await BenchmarkRedis.StartAsync();
         var redisVersion = await redis.GetVersionAsync();
         CpuMeter.RedisProcessId = redis.ServerProcessId;
+        CpuMeter.Redis = redis.Server;
         Console.WriteLine($"Redis {redisVersion} from {redis.Source}");
         var report = new MarkdownReport();
 

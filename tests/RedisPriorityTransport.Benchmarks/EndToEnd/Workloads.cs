@@ -72,6 +72,7 @@ public sealed class BurstThroughputWorkload : ContenderWorkload
         var plans = RandomPlans(sizes.BurstMessages, seed);
         var recorder = new ConsumptionRecorder(plans.Length);
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: true), recorder);
+        var callsBefore = await CpuMeter.ReadRedisCallsAsync();
         var cpuBefore = CpuMeter.Read();
         var clock = Stopwatch.StartNew();
         await PublishAllAsync(run, plans, sizes.Producers);
@@ -79,12 +80,16 @@ public sealed class BurstThroughputWorkload : ContenderWorkload
         var finished = await recorder.WaitAllHandledAsync(sizes.RunTimeout);
         var elapsed = clock.Elapsed;
         var cpuAfter = CpuMeter.Read();
+        var callsAfter = await CpuMeter.ReadRedisCallsAsync();
         return
         [
             Figure(contender, $"throughput, {plans.Length:N0} msg publish→handled (msg/s)", finished ? plans.Length / elapsed.TotalSeconds : double.NaN),
             Figure(contender, "publish rate while consuming (msg/s)", plans.Length / published.TotalSeconds),
             Figure(contender, "client CPU per message (µs): this process", (cpuAfter.Client - cpuBefore.Client).TotalMicroseconds / plans.Length),
             Figure(contender, "broker CPU per message (µs): redis-server, beam.smp", (cpuAfter.Broker - cpuBefore.Broker).TotalMicroseconds / plans.Length,
+                showRatio: false),
+            Figure(contender, "Redis script calls per message", (double)(callsAfter.Scripts - callsBefore.Scripts) / plans.Length, showRatio: false),
+            Figure(contender, "Redis wake-up notifications (PUBLISH) per message", (double)(callsAfter.Publishes - callsBefore.Publishes) / plans.Length,
                 showRatio: false),
         ];
     }

@@ -1,3 +1,4 @@
+using RedisPriorityTransport.Redis;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -93,6 +94,7 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
 
         var options = (Options ?? ConfigurationOptions.Parse("localhost:6379")).Clone();
         options.AbortOnConnectFail = false;
+        options.SocketManager ??= RedisConnections.DefaultSocketManager;
         foreach (var change in OptionChanges)
             change(options);
         return (await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false), true);
