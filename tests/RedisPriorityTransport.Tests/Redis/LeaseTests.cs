@@ -116,6 +116,33 @@ public class LeaseTests : QueueTestBase
     }
 
     [RedisFact]
+    public async Task One_call_acknowledges_finished_messages_and_reserves_the_next_ones_in_priority_order()
+    {
+        var queue = Queue();
+        await queue.EnqueueBatchAsync([Message("a", urgency: 9), Message("b", urgency: 8), Message("c", urgency: 2), Message("d", urgency: 7)]);
+        var first = (await queue.ReserveAsync(2, Long)).Messages;
+        Assert.Equal(["a", "b"], first.Select(m => m.Id));
+
+        // One acknowledgement is current, one carries a wrong token: only the current one deletes its message.
+        var result = await queue.AcknowledgeAndReserveAsync([("a", first[0].LeaseToken), ("b", first[1].LeaseToken + 1000)], 5, Long);
+        Assert.Equal([true, false], result.Acknowledged);
+        Assert.Equal(["d", "c"], result.Reserved.Messages.Select(m => m.Id));
+        var counts = await queue.GetCountsAsync();
+        Assert.Equal((0L, 3L), (counts.Ready, counts.InFlight));
+
+        // Acknowledging only (no slot free) still settles.
+        var settle = await queue.AcknowledgeAndReserveAsync(
+            [("b", first[1].LeaseToken), ("d", result.Reserved.Messages[0].LeaseToken), ("c", result.Reserved.Messages[1].LeaseToken)], 0, Long);
+        Assert.Equal([true, true, true], settle.Acknowledged);
+        Assert.Empty(settle.Reserved.Messages);
+        Assert.Equal(0, (await queue.GetCountsAsync()).InFlight);
+        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":messages") || k.ToString().EndsWith(":tokens"));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => queue.AcknowledgeAndReserveAsync([], -1, Long));
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.AcknowledgeAndReserveAsync([("", 1)], 1, Long));
+    }
+
+    [RedisFact]
     public async Task A_renewed_lease_outlives_its_first_expiry()
     {
         var queue = Queue();
