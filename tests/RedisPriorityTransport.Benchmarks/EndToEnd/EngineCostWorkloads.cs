@@ -45,12 +45,17 @@ public sealed class CostAtScaleWorkload(BenchmarkRedis redis, WorkloadSizes size
         foreach (var (queue, waiting) in queues)
         {
             var column = $"{waiting:N0} waiting";
+            var redisCpu = CpuMeter.Read().Broker;
             var clock = Stopwatch.StartNew();
             await Parallel.ForAsync(0, sizes.ScaleOperations, new ParallelOptions { MaxDegreeOfParallelism = sizes.Concurrency },
                 async (_, _) => await queue.EnqueueAsync(NewMessage()));
             figures.Add(new Measurement(Section, "scale", $"enqueue one at a time, {sizes.Concurrency} producers (msg/s)", column,
                 sizes.ScaleOperations / clock.Elapsed.TotalSeconds));
+            // Redis's own CPU per operation: what the backlog size can change, and far steadier than wall time here.
+            figures.Add(new Measurement(Section, "scale", "Redis CPU per enqueue (µs)", column,
+                (CpuMeter.Read().Broker - redisCpu).TotalMicroseconds / sizes.ScaleOperations));
 
+            redisCpu = CpuMeter.Read().Broker;
             clock.Restart();
             var taken = 0;
             await Parallel.ForAsync(0, sizes.Concurrency, async (_, _) =>
@@ -66,6 +71,8 @@ public sealed class CostAtScaleWorkload(BenchmarkRedis redis, WorkloadSizes size
             });
             figures.Add(new Measurement(Section, "scale", $"reserve one + acknowledge, {sizes.Concurrency} consumers (msg/s)", column,
                 sizes.ScaleOperations / clock.Elapsed.TotalSeconds));
+            figures.Add(new Measurement(Section, "scale", "Redis CPU per reserve + acknowledge (µs)", column,
+                (CpuMeter.Read().Broker - redisCpu).TotalMicroseconds / sizes.ScaleOperations));
         }
 
         return figures;
