@@ -359,8 +359,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     /// <summary>A finished message waiting for the loop to acknowledge it; its completion is what <c>Complete</c> awaits.</summary>
     sealed class PendingAcknowledgement(RedisReceiveLockContext lockContext)
     {
-        // Continuations run inline: an acknowledged message finishes its pipeline on the loop before new ones start.
-        readonly TaskCompletionSource _completion = new();
+        // Continuations run on the thread pool: what follows an acknowledgement (MassTransit's post-receive observers,
+        // user code among them) must never hold up the loop that serves the whole endpoint.
+        readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public RedisReceiveLockContext LockContext => lockContext;
 
