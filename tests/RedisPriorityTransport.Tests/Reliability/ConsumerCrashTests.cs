@@ -161,11 +161,6 @@ public class ConsumerCrashTests(ITestOutputHelper output) : TransportTestBase
         var errorQueue = Queue(queueName + "_error");
 
         var normal = Enumerable.Range(0, before + after).Select(i => $"n{i:D3}").ToArray();
-        foreach (var id in normal.Take(before))
-            await endpoint.Send(new StreamJob(id, 100));
-        await endpoint.Send(new PoisonJob("poison"), context => context.SetEventType("alert"));
-        foreach (var id in normal.Skip(before))
-            await endpoint.Send(new StreamJob(id, 100));
 
         // When each line arrived, by the test's clock: shows what was consumed between the first crash and the move.
         var lines = new ConcurrentQueue<(TimeSpan At, ConsumerProcess Process, string Line)>();
@@ -182,6 +177,16 @@ public class ConsumerCrashTests(ITestOutputHelper output) : TransportTestBase
         try
         {
             var consumers = new[] { await StartConsumerAsync(), await StartConsumerAsync() };
+            // Both consumers run before the first message arrives: when the poison kills one, the other is already there
+            // to show the queue flowing, however long a new process takes to start on a busy machine.
+            foreach (var consumer in consumers)
+                await consumer.WaitForLineAsync("ready", patience);
+            foreach (var id in normal.Take(before))
+                await endpoint.Send(new StreamJob(id, 100), context => context.SetUrgency(Urgency.High));
+            await endpoint.Send(new PoisonJob("poison"), context => context.SetUrgency(Urgency.High));
+            foreach (var id in normal.Skip(before))
+                await endpoint.Send(new StreamJob(id, 100), context => context.SetUrgency(Urgency.High));
+
             TimeSpan? movedAt = null;
             await Eventually.HoldsAsync(async () =>
             {
@@ -223,7 +228,7 @@ public class ConsumerCrashTests(ITestOutputHelper output) : TransportTestBase
             Assert.All(crashed, p => Assert.True(p.HasExited));
             Assert.Contains($"after {maxDeliveries} deliveries", reason);
             Assert.Contains("poison", System.Text.Encoding.UTF8.GetString(moved.Body));
-            Assert.Equal("alert", moved.Priority.EventType);
+            Assert.Equal(Urgency.High, moved.Priority.Urgency);
             Assert.Equal(normal.Length, normalStarts);
             Assert.True(finishedMeanwhile > 0, "No other message was consumed while the poison message was being redelivered.");
             Assert.Equal(0, (await Queue(queueName + "_skipped").GetCountsAsync()).Ready);
