@@ -75,8 +75,11 @@ public sealed class ConsumerProcess : IDisposable
     public Task WaitForLineAsync(string line, TimeSpan timeout) =>
         WaitUntilAsync(() => _lines.Contains(line), timeout, $"print '{line}'");
 
-    /// <summary>Waits until <paramref name="condition"/> holds; fails if the process exits first or the time runs out.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds; fails if the process exits first or the time runs out.
+    /// <paramref name="whileWaiting"/>, when given, runs between two checks (for example to keep the queue fed).
+    /// </summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, Func<Task>? whileWaiting = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
@@ -85,6 +88,8 @@ public sealed class ConsumerProcess : IDisposable
                 throw new InvalidOperationException($"Consumer process {Number} (pid {Id}) exited ({_process.ExitCode}) before it did {what}: {Tail()}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Consumer process {Number} (pid {Id}) did not {what} within {timeout.TotalSeconds:0} s: {Tail()}");
+            if (whileWaiting is not null)
+                await whileWaiting();
             await Task.Delay(5);
         }
     }

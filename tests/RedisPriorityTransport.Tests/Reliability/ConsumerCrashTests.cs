@@ -78,12 +78,21 @@ public class ConsumerCrashTests(ITestOutputHelper output) : TransportTestBase
             for (var i = 0; i < Alive; i++)
                 await StartConsumerAsync();
 
+            // Keep a backlog while waiting for a victim: the other process may drain the queue while the victim is
+            // still starting, and a victim that gets nothing would never reach its kill point.
+            var lastTopUp = Stopwatch.StartNew();
+            async Task KeepFedAsync()
+            {
+                if (lastTopUp.ElapsedMilliseconds < 100)
+                    return;
+                lastTopUp.Restart();
+                if ((await queue.GetCountsAsync()).Ready < 40)
+                    await PublishAsync(100);
+            }
+
             var aimedMidHandler = 0;
             for (var kill = 1; kill <= kills; kill++)
             {
-                // Keep a backlog, so the victim is always busy when the kill comes.
-                if ((await queue.GetCountsAsync()).Ready < 40)
-                    await PublishAsync(100);
 
                 // Three aims in turn. Right after a "started" line the handler has 20-80 ms of work left: mid-handler.
                 // Right after a "finished" line the acknowledgement is on its way and the next reserve may be too. Right
@@ -95,12 +104,12 @@ public class ConsumerCrashTests(ITestOutputHelper output) : TransportTestBase
                 {
                     aimedMidHandler++;
                     var target = victim.StartedCount + steps;
-                    await victim.WaitUntilAsync(() => victim.StartedCount >= target, patience, $"start {steps} more messages");
+                    await victim.WaitUntilAsync(() => victim.StartedCount >= target, patience, $"start {steps} more messages", KeepFedAsync);
                 }
                 else if (aim == 1)
                 {
                     var target = victim.FinishedCount + steps;
-                    await victim.WaitUntilAsync(() => victim.FinishedCount >= target, patience, $"finish {steps} more messages");
+                    await victim.WaitUntilAsync(() => victim.FinishedCount >= target, patience, $"finish {steps} more messages", KeepFedAsync);
                 }
                 else
                 {
