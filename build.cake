@@ -78,20 +78,23 @@ Task("Pack")
 });
 
 Task("Soak")
-    .Description("Runs the reliability tests with every fault repeated RPT_SOAK_FACTOR times (default 20; --soak-factor=N).")
+    .Description("Runs the reliability tests with every fault repeated RPT_SOAK_FACTOR times (default 20; --soak-factor=N; --soak-kills=N for the consumer-process kills).")
     .IsDependentOn("Build")
     .IsDependentOn("EnsureRedis")
     .Does(() =>
 {
     var factor = Argument("soak-factor", EnvironmentVariable("RPT_SOAK_FACTOR") ?? "20");
-    Information($"Soak: every fault of tests/RedisPriorityTransport.Tests/Reliability repeated {factor} times.");
+    // The consumer-process kills default to 20 times the factor; --soak-kills=N (or RPT_SOAK_KILLS) sets them apart.
+    var kills = Argument("soak-kills", EnvironmentVariable("RPT_SOAK_KILLS") ?? "");
+    Information($"Soak: every fault of tests/RedisPriorityTransport.Tests/Reliability repeated {factor} times" +
+        (kills.Length > 0 ? $", {kills} consumer-process kills." : "."));
     DotNetTest("./tests/RedisPriorityTransport.Tests/RedisPriorityTransport.Tests.csproj", new DotNetTestSettings
     {
         Configuration = configuration,
         NoBuild = true,
         Filter = "FullyQualifiedName~Reliability",
         Loggers = { "console;verbosity=detailed" },
-        EnvironmentVariables = { ["RPT_SOAK_FACTOR"] = factor },
+        EnvironmentVariables = { ["RPT_SOAK_FACTOR"] = factor, ["RPT_SOAK_KILLS"] = kills },
         ArgumentCustomization = args => args.Append("--blame-hang-timeout 60m"),
     });
 });

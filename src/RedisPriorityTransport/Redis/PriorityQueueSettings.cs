@@ -6,9 +6,12 @@ public sealed class PriorityQueueSettings
     /// <summary>The default key prefix.</summary>
     public const string DefaultKeyPrefix = "rpt:";
 
+    /// <summary>The default largest body, 16 MiB.</summary>
+    public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
+
     string _keyPrefix = DefaultKeyPrefix;
     EventTypeRanking _ranking = EventTypeRanking.None;
-    int _maxBodyBytes = 16 * 1024 * 1024;
+    int _maxBodyBytes = DefaultMaxBodyBytes;
     int _maxDeliveryCount = 10;
     TimeSpan _fallbackPollInterval = TimeSpan.FromSeconds(1);
     string _reasonHeader = "rpt-reason";

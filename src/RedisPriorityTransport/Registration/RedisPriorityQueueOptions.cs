@@ -27,6 +27,12 @@ public sealed class RedisPriorityQueueOptions
     /// <summary>Deliveries (counting lease expiries) before a message goes to the error queue (default 10).</summary>
     public int MaxDeliveryCount { get; set; } = 10;
 
+    /// <summary>
+    /// The largest serialized message the bus sends or publishes, in bytes (default 16 MiB); a larger one fails the call
+    /// and nothing is written.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = PriorityQueueSettings.DefaultMaxBodyBytes;
+
     /// <summary>The number of messages each receive endpoint handles at once; null for MassTransit's default.</summary>
     public int? ConcurrentMessageLimit { get; set; }
 }

@@ -57,7 +57,11 @@ public static class RedisPriorityQueueServiceCollectionExtensions
     static void Configure(IBusRegistrationContext context, IRedisBusFactoryConfigurator configurator)
     {
         var options = context.GetRequiredService<IOptions<RedisPriorityQueueOptions>>().Value;
-        Action<IRedisHostConfigurator> host = h => h.KeyPrefix = options.KeyPrefix;
+        Action<IRedisHostConfigurator> host = h =>
+        {
+            h.KeyPrefix = options.KeyPrefix;
+            h.MaxMessageBytes = options.MaxMessageBytes;
+        };
         if (!string.IsNullOrWhiteSpace(options.Configuration))
             configurator.Host(options.Configuration, host);
         else if (context.GetService<IConnectionMultiplexer>() is { } connection)

@@ -2,6 +2,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
+using RedisPriorityTransport.Tests.Infrastructure;
+
 namespace RedisPriorityTransport.Tests.Transport;
 
 public record PingMessage(string Text);
@@ -25,7 +27,16 @@ public sealed class AnimalConsumer : IConsumer<IAnimalEvent>
 
 public class BasicDeliveryTests : TransportTestBase
 {
-    [Fact]
+    public BasicDeliveryTests()
+    {
+    }
+
+    protected BasicDeliveryTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
+    [RedisFact]
     public async Task A_message_sent_to_a_queue_is_consumed()
     {
         await StartHarness(x => x.AddConsumer<PingConsumer>());
@@ -37,7 +48,7 @@ public class BasicDeliveryTests : TransportTestBase
         Assert.True(await consumer.Consumed.Any<PingMessage>(x => x.Context.Message.Text == "hello"));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_published_message_reaches_the_subscribed_queue()
     {
         await StartHarness(x => x.AddConsumer<PingConsumer>());
@@ -48,7 +59,7 @@ public class BasicDeliveryTests : TransportTestBase
         Assert.True(await consumer.Consumed.Any<PingMessage>(x => x.Context.Message.Text == "published"));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Publishing_a_type_reaches_consumers_of_its_interfaces()
     {
         await StartHarness(x => x.AddConsumer<AnimalConsumer>());
@@ -59,7 +70,7 @@ public class BasicDeliveryTests : TransportTestBase
         Assert.True(await consumer.Consumed.Any<IAnimalEvent>(x => x.Context.Message.Name == "Rex"));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Publishing_a_type_nobody_subscribes_to_is_not_an_error()
     {
         await StartHarness(_ => { });

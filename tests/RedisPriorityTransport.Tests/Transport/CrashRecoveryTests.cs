@@ -1,11 +1,22 @@
 using MassTransit;
 using MassTransit.Testing;
 
+using RedisPriorityTransport.Tests.Infrastructure;
+
 namespace RedisPriorityTransport.Tests.Transport;
 
 public class CrashRecoveryTests : TransportTestBase
 {
-    [Fact]
+    public CrashRecoveryTests()
+    {
+    }
+
+    protected CrashRecoveryTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
+    [RedisFact]
     public async Task A_message_leased_by_a_process_that_died_is_delivered_again_after_the_lease_expires()
     {
         await StartHarness(_ => { });

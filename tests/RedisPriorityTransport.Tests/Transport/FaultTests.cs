@@ -2,6 +2,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
+using RedisPriorityTransport.Tests.Infrastructure;
+
 namespace RedisPriorityTransport.Tests.Transport;
 
 public record FailingCommand(string Id, int FailTimes);
@@ -40,7 +42,16 @@ public sealed class FailingConsumer(AttemptCounter counter) : IConsumer<FailingC
 
 public class FaultTests : TransportTestBase
 {
-    [Fact]
+    public FaultTests()
+    {
+    }
+
+    protected FaultTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
+    [RedisFact]
     public async Task Retry_consumes_a_message_that_fails_twice()
     {
         var counter = new AttemptCounter();
@@ -57,7 +68,7 @@ public class FaultTests : TransportTestBase
         Assert.False(await Harness.Published.Any<Fault<FailingCommand>>());
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_message_that_keeps_failing_moves_to_the_error_queue_with_fault_headers_and_its_priority()
     {
         var counter = new AttemptCounter();
@@ -91,7 +102,7 @@ public class FaultTests : TransportTestBase
         Assert.Equal(0, (await queue.GetCountsAsync()).Ready + (await queue.GetCountsAsync()).InFlight);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_message_no_consumer_handles_moves_to_the_skipped_queue()
     {
         await StartHarness(x => x.AddConsumer<FailingConsumer>(), inactivity: TimeSpan.FromSeconds(2));
@@ -106,7 +117,7 @@ public class FaultTests : TransportTestBase
         Assert.Equal("dead-letter", reserved.Headers["MT-Reason"]);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Delayed_redelivery_delivers_the_message_again_later()
     {
         var counter = new AttemptCounter();
@@ -148,7 +159,16 @@ public sealed class DeferringConsumer(AttemptCounter counter) : IConsumer<Deferr
 
 public class DeferTests : TransportTestBase
 {
-    [Fact]
+    public DeferTests()
+    {
+    }
+
+    protected DeferTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
+    [RedisFact]
     public async Task A_deferred_message_comes_back_after_the_delay_with_its_priority()
     {
         var counter = new AttemptCounter();

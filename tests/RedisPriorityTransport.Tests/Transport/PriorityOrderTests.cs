@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
+using RedisPriorityTransport.Tests.Infrastructure;
+
 namespace RedisPriorityTransport.Tests.Transport;
 
 public record RankedEvent(string Name, [property: Urgency] int Urgency, [property: EventType] string? Kind);
@@ -38,9 +40,18 @@ public sealed class RecordingConsumer(StartRecorder recorder) : IConsumer<Ranked
 
 public class PriorityOrderTests : TransportTestBase
 {
+    public PriorityOrderTests()
+    {
+    }
+
+    protected PriorityOrderTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     static readonly EventTypeRanking Ranking = new(["alert", "transaction", "log"]);
 
-    [Fact]
+    [RedisFact]
     public async Task Published_events_are_consumed_by_urgency_then_event_type_rank()
     {
         var recorder = new StartRecorder();
@@ -64,10 +75,13 @@ public class PriorityOrderTests : TransportTestBase
         Assert.Equal(["evt4", "evt3", "evt2", "evt1"], recorder.All.Select(s => s.Name));
     }
 
-    [Theory]
-    [InlineData(1, 10_000)]
-    [InlineData(16, 10_000)]
-    public async Task Random_messages_start_in_reference_order(int concurrency, int count)
+    [RedisFact]
+    public Task Random_messages_start_in_reference_order_one_at_a_time() => Random_messages_start_in_reference_order(1, 10_000);
+
+    [RedisFact]
+    public Task Random_messages_start_in_reference_order_sixteen_at_a_time() => Random_messages_start_in_reference_order(16, 10_000);
+
+    async Task Random_messages_start_in_reference_order(int concurrency, int count)
     {
         var recorder = new StartRecorder();
         await StartHarness(x => x.AddSingleton(recorder));
@@ -99,7 +113,7 @@ public class PriorityOrderTests : TransportTestBase
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task An_urgent_message_behind_a_large_backlog_starts_within_the_concurrency_limit()
     {
         const int limit = 4;

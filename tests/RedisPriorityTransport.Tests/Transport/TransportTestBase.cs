@@ -8,12 +8,23 @@ namespace RedisPriorityTransport.Tests.Transport;
 
 /// <summary>
 /// Starts a MassTransit test harness on the Redis transport with a key prefix of its own, so tests run in parallel on
-/// one Redis server without seeing each other's queues.
+/// one Redis server without seeing each other's queues. The Redis is the shared standalone test server unless a derived
+/// class passes another source (a Redis Cluster), so one set of transport tests runs against both.
 /// </summary>
 public abstract class TransportTestBase : IAsyncLifetime
 {
     ServiceProvider? _provider;
     readonly List<RedisPriorityQueue> _queues = [];
+    readonly Func<Task<RedisServerHandle>> _serverSource;
+
+    /// <summary>Tests against the shared standalone test server.</summary>
+    protected TransportTestBase()
+        : this(RedisTestServer.GetAsync)
+    {
+    }
+
+    /// <summary>Tests against the server <paramref name="serverSource"/> provides.</summary>
+    protected TransportTestBase(Func<Task<RedisServerHandle>> serverSource) => _serverSource = serverSource;
 
     protected string KeyPrefix { get; } = RedisTestServer.NewKeyPrefix();
 
@@ -23,7 +34,7 @@ public abstract class TransportTestBase : IAsyncLifetime
 
     protected IServiceProvider Services => _provider!;
 
-    public virtual async Task InitializeAsync() => Redis = await RedisTestServer.GetAsync();
+    public virtual async Task InitializeAsync() => Redis = await _serverSource();
 
     public virtual async Task DisposeAsync()
     {

@@ -36,6 +36,13 @@ public interface IRedisBusFactoryConfigurator : IBusFactoryConfigurator<IRedisRe
 
     /// <summary>The default maximum delivery count of every receive endpoint (10 unless set).</summary>
     int MaxDeliveryCount { set; }
+
+    /// <summary>
+    /// The largest serialized message (envelope) the bus sends or publishes, in bytes (16 MiB unless set); the same as
+    /// <see cref="IRedisHostConfigurator.MaxMessageBytes"/>, for a bus that calls no <c>Host</c> method.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    int MaxMessageBytes { set; }
 }
 
 /// <summary>Host settings of the Redis priority transport.</summary>
@@ -46,6 +53,14 @@ public interface IRedisHostConfigurator
     /// without seeing each other's queues.
     /// </summary>
     string KeyPrefix { set; }
+
+    /// <summary>
+    /// The largest serialized message (envelope) the bus sends or publishes, in bytes (16 MiB unless set). A larger one
+    /// fails the <c>Send</c> or <c>Publish</c> call with an <see cref="ArgumentException"/> giving its size and the
+    /// limit, and nothing is written. It bounds what one message can cost Redis's memory and every consumer's.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    int MaxMessageBytes { set; }
 
     /// <summary>Adjusts the StackExchange.Redis options before connecting (ignored when a connection was supplied).</summary>
     /// <param name="configure">Changes to apply, for example <c>o =&gt; { o.Ssl = true; o.User = "app"; }</c>.</param>

@@ -34,6 +34,11 @@ internal sealed class RedisBusFactoryConfigurator : BusFactoryConfigurator, IRed
         set => _hostConfiguration.DefaultMaxDeliveryCount = value;
     }
 
+    public int MaxMessageBytes
+    {
+        set => _hostConfiguration.Settings.MaxMessageBytes = value;
+    }
+
     public IReceiveEndpointConfiguration CreateBusEndpointConfiguration(Action<IReceiveEndpointConfigurator> configure)
     {
         var queueName = _busConfiguration.RedisTopology.Consume.CreateTemporaryQueueName("bus");

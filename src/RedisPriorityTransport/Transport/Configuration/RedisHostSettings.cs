@@ -50,6 +50,16 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
         set => _keyPrefix = QueueNames.ValidateKeyPrefix(value);
     }
 
+    int _maxMessageBytes = PriorityQueueSettings.DefaultMaxBodyBytes;
+
+    public int MaxMessageBytes
+    {
+        get => _maxMessageBytes;
+        set => _maxMessageBytes = value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxMessageBytes must be positive.");
+    }
+
     public EventTypeRanking Ranking { get; set; } = EventTypeRanking.None;
 
     public List<Action<ConfigurationOptions>> OptionChanges { get; } = [];
@@ -79,7 +89,7 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
 
     public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null)
     {
-        var settings = new PriorityQueueSettings { KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason" };
+        var settings = new PriorityQueueSettings { KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason", MaxBodyBytes = MaxMessageBytes };
         if (maxDeliveryCount is { } max)
             settings.MaxDeliveryCount = max;
         return settings;
