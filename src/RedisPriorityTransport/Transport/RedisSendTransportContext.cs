@@ -59,6 +59,10 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
             headers[MessageHeaders.MessageId] = messageId.ToString();
         var body = (sendContext as MessageSendContext<T>
             ?? throw new ArgumentException("The send context was not created by the Redis transport.", nameof(sendContext))).Body.GetBytes();
+        var limit = _transport.Settings.MaxMessageBytes;
+        if (body.Length > limit)
+            throw new ArgumentException($"The {TypeCache<T>.ShortName} message {sendContext.MessageId} is {body.Length} bytes serialized; "
+                + $"the limit (MaxMessageBytes) is {limit}. Nothing was sent to '{EntityName}'.", nameof(sendContext));
         var delay = sendContext.Delay is { } requested && requested > TimeSpan.Zero ? requested : (TimeSpan?)null;
         var message = new QueueMessage(NewId.NextGuid().ToString("N"), body, priority, headers) { Delay = delay };
 

@@ -158,6 +158,8 @@ public class TransportBadInputTests(ITestOutputHelper output) : TransportTestBas
     {
         Assert.Contains("bytes", exception.Message);
         Assert.Contains(Limit.ToString(), exception.Message);
+        Assert.Contains(nameof(PingMessage), exception.Message);
+        Assert.Contains("MaxMessageBytes", exception.Message);
     }
 
     async Task<long> CountAllAsync(string queueName)
