@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using RedisPriorityTransport.Benchmarks.Infrastructure;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Benchmarks.EndToEnd;
@@ -230,7 +232,49 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
             figures.Add(Figure(column, "all commands per second, script-internal ones included", (after.Total - before.Total - 2) / seconds));
         }
 
+        figures.AddRange(await MeasureIdleTransportAsync());
         return figures;
+    }
+
+    /// <summary>
+    /// Commands per second of an idle <c>UsingRedis</c> bus with one receive endpoint (16 slots). The bus has its own
+    /// temporary endpoint for responses too, so two endpoints wait.
+    /// </summary>
+    async Task<IReadOnlyList<Measurement>> MeasureIdleTransportAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddMassTransit(x => x.UsingRedis((_, cfg) =>
+        {
+            cfg.Host(redis.Configuration);
+            cfg.KeyPrefix = "idle:";
+            cfg.ReceiveEndpoint("idle-endpoint", endpoint =>
+            {
+                endpoint.ConcurrentMessageLimit = sizes.Concurrency;
+                endpoint.Handler<BenchMessage>(_ => Task.CompletedTask);
+            });
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<IBusControl>();
+        await bus.StartAsync();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // let the endpoints start and subscribe
+            var before = await CommandCountersAsync();
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(sizes.IdleWindow);
+            var after = await CommandCountersAsync();
+            var seconds = clock.Elapsed.TotalSeconds;
+            const string column = "idle UsingRedis bus: 1 receive endpoint + the bus endpoint";
+            return
+            [
+                Figure(column, "client round trips (EVALSHA/EVAL) per second", (after.Scripts - before.Scripts) / seconds),
+                Figure(column, "all commands per second, script-internal ones included", (after.Total - before.Total - 2) / seconds),
+            ];
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
     }
 
     Measurement Figure(string column, string metric, double value) =>
