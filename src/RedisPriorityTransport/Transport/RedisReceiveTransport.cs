@@ -36,7 +36,6 @@ internal sealed class RedisReceiveTransport(RedisReceiveEndpointContext context)
 /// </summary>
 internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHandle
 {
-    static readonly TimeSpan MaxIdleWait = TimeSpan.FromSeconds(30);
     static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     readonly RedisReceiveEndpointContext _context;
