@@ -139,6 +139,30 @@ public class FaultTests : TransportTestBase
         Assert.True(redelivered.TryGetPayload<RedisMessageContext>(out var redis));
         Assert.Equal(Urgency.High, redis.Priority.Urgency);
     }
+
+    [RedisFact]
+    public async Task Delayed_redelivery_stops_at_its_limit_and_the_message_goes_to_the_error_queue()
+    {
+        var counter = new AttemptCounter();
+        await StartHarness(x =>
+        {
+            x.AddSingleton(counter);
+            x.AddConsumer<FailingConsumer>(c => c.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100))));
+        });
+
+        await Harness.Bus.Publish(new FailingCommand("redeliver-limit", 10));
+
+        await using var errorQueue = Queue("Failing_error");
+        await PriorityOrderTests.WaitUntil(() => errorQueue.GetCountsAsync().Result.Ready == 1, TimeSpan.FromSeconds(30),
+            "the message to reach the error queue");
+        // The first delivery and two redeliveries, then the fault: the redelivery count stored with the message counted.
+        Assert.Equal(3, counter.AttemptsOf("redeliver-limit"));
+        var faulted = (await errorQueue.ReserveAsync(1, TimeSpan.FromSeconds(30))).Messages.Single();
+        Assert.Equal("2", faulted.Headers["MT-Redelivery-Count"]);
+        Assert.Equal("fault", faulted.Headers["MT-Reason"]);
+        await using var queue = Queue("Failing");
+        Assert.Equal(0, (await queue.GetCountsAsync()).Delayed);
+    }
 }
 
 public record DeferredJob(string Id);
