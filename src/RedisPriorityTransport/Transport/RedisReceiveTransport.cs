@@ -368,9 +368,15 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 
         public Task Completion => _completion.Task;
 
-        // A lease lost before the acknowledgement means the message may be delivered again: not an error here, as with
-        // the direct acknowledgement.
-        public void Acknowledged(bool deleted) => _completion.TrySetResult();
+        // A lease lost before the acknowledgement means the message may be delivered again: worth a warning, not an
+        // error of this delivery, which did finish.
+        public void Acknowledged(bool deleted)
+        {
+            if (!deleted)
+                LogContext.Warning?.Log("Message {MessageId} on {QueueName} finished after its lease was lost; it may be delivered again",
+                    Message.Id, Message.QueueName);
+            _completion.TrySetResult();
+        }
 
         public void Failed(Exception exception) => _completion.TrySetException(exception);
 
