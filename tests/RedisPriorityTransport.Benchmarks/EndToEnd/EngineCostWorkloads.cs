@@ -140,6 +140,7 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         var figures = new List<Measurement>();
 
         figures.AddRange(await MeasureEngineLayoutAsync("engine layout (32-char id, 2 headers)", body, headersBytes));
+        figures.AddRange(await MeasureTransportAsync());
 
         // The floor: the same ids in a sorted set and in one hash of the queue, id -> body, without any metadata.
         var tag = "{footprint-raw}";
@@ -164,6 +165,59 @@ public sealed class FootprintWorkload(BenchmarkRedis redis, WorkloadSizes sizes)
         figures.Add(Figure("minimal layout (sorted set + id→body hash)", "bytes per message beyond the body", rawPerMessage - BodyBytes));
         await DeleteByPatternAsync($"raw:{tag}:*");
         return figures;
+    }
+
+    /// <summary>
+    /// What a message sent through the transport really costs: <c>UsingRedis</c> sends <see cref="BenchMessage"/>s to a
+    /// queue nobody consumes; the body is MassTransit's JSON envelope, the headers those the transport stores.
+    /// </summary>
+    async Task<IReadOnlyList<Measurement>> MeasureTransportAsync()
+    {
+        const string column = "UsingRedis transport (BenchMessage envelope)";
+        const string prefix = "fpt:";
+        var queueName = "footprint-transport-" + Guid.NewGuid().ToString("N")[..8];
+        var services = new ServiceCollection();
+        services.AddMassTransit(x => x.UsingRedis((_, cfg) =>
+        {
+            cfg.Host(redis.Configuration);
+            cfg.KeyPrefix = prefix;
+            cfg.RankEventTypes(BenchMessage.RankedEventTypes);
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var bus = provider.GetRequiredService<IBusControl>();
+        await bus.StartAsync();
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queueName}"));
+            var before = await UsedMemoryAsync();
+            for (var start = 0; start < sizes.FootprintMessages; start += 500)
+            {
+                var count = Math.Min(500, sizes.FootprintMessages - start);
+                await Task.WhenAll(Enumerable.Range(start, count).Select(i => endpoint.Send(new BenchMessage
+                {
+                    Number = i, Urgency = 1 + i % 5, EventType = BenchMessage.RankedEventTypes[i % 3], PublishedTimestamp = i,
+                })));
+            }
+
+            var perMessage = (double)(await UsedMemoryAsync() - before) / sizes.FootprintMessages;
+            var queue = new RedisPriorityQueue(redis.Connection, queueName, new PriorityQueueSettings { KeyPrefix = prefix });
+            var sample = (await queue.ReserveAsync(1, TimeSpan.FromMinutes(1))).Messages.Single();
+            var headerBytes = sample.Headers.Sum(pair => System.Text.Encoding.UTF8.GetByteCount(pair.Key) + System.Text.Encoding.UTF8.GetByteCount(pair.Value));
+            Console.WriteLine($"  transport message: {sample.Body.Length}-byte envelope, headers {string.Join(", ", sample.Headers.Keys)}");
+            await queue.DeleteAsync();
+            await queue.DisposeAsync();
+            return
+            [
+                Figure(column, $"bytes per waiting message ({BodyBytes}-byte body, INFO used_memory delta)", perMessage),
+                Figure(column, "bytes per message beyond the body", perMessage - sample.Body.Length),
+                Figure(column, "body: the MassTransit envelope (bytes)", sample.Body.Length),
+                Figure(column, "transport headers stored per message (name + value bytes)", headerBytes),
+            ];
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
     }
 
     async Task<IReadOnlyList<Measurement>> MeasureEngineLayoutAsync(string column, byte[] body, int headersBytes)
