@@ -378,18 +378,24 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             _completion.TrySetResult();
         }
 
-        public void Failed(Exception exception) => _completion.TrySetException(exception);
+        // The consumer did finish; only the deletion failed. As MassTransit's SQL transport does, that is a warning and
+        // not a fault of the delivery: the message stays leased and comes back when the lease expires.
+        public void Failed(Exception exception)
+        {
+            LogContext.Warning?.Log(exception, "Acknowledging message {MessageId} on {QueueName} failed; it is delivered again when its lease expires",
+                Message.Id, Message.QueueName);
+            _completion.TrySetResult();
+        }
 
         public async Task SendDirectly(RedisPriorityQueue queue)
         {
             try
             {
-                await queue.AcknowledgeAsync(Message.Id, Message.LeaseToken).ConfigureAwait(false);
-                _completion.TrySetResult();
+                Acknowledged(await queue.AcknowledgeAsync(Message.Id, Message.LeaseToken).ConfigureAwait(false));
             }
             catch (Exception exception)
             {
-                _completion.TrySetException(exception);
+                Failed(exception);
             }
         }
     }
