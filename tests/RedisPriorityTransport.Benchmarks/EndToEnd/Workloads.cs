@@ -74,12 +74,14 @@ public sealed class BurstThroughputWorkload : ContenderWorkload
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: true), recorder);
         var callsBefore = await CpuMeter.ReadRedisCallsAsync();
         var cpuBefore = CpuMeter.Read();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var clock = Stopwatch.StartNew();
         await PublishAllAsync(run, plans, sizes.Producers);
         var published = clock.Elapsed;
         var finished = await recorder.WaitAllHandledAsync(sizes.RunTimeout);
         var elapsed = clock.Elapsed;
         var cpuAfter = CpuMeter.Read();
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         var callsAfter = await CpuMeter.ReadRedisCallsAsync();
         return
         [
@@ -88,6 +90,7 @@ public sealed class BurstThroughputWorkload : ContenderWorkload
             Figure(contender, "client CPU per message (µs): this process", (cpuAfter.Client - cpuBefore.Client).TotalMicroseconds / plans.Length),
             Figure(contender, "broker CPU per message (µs): redis-server, beam.smp", (cpuAfter.Broker - cpuBefore.Broker).TotalMicroseconds / plans.Length,
                 showRatio: false),
+            Figure(contender, "client allocations per message (bytes)", (double)allocated / plans.Length),
             Figure(contender, "Redis script calls per message", (double)(callsAfter.Scripts - callsBefore.Scripts) / plans.Length, showRatio: false),
             Figure(contender, "Redis wake-up notifications (PUBLISH) per message", (double)(callsAfter.Publishes - callsBefore.Publishes) / plans.Length,
                 showRatio: false),
