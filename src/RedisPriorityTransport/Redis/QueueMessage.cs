@@ -115,6 +115,9 @@ public sealed class ReservedMessage
 
     /// <summary>When the lease ends unless renewed, by the Redis server's clock.</summary>
     public DateTimeOffset LeaseExpiresAt { get; }
+
+    /// <summary>When the reserve that handed the message out ran, by the Redis server's clock (for the wait metric).</summary>
+    internal DateTimeOffset ReservedAt { get; init; }
 }
 
 /// <summary>What one reserve call returned.</summary>
@@ -125,7 +128,11 @@ public sealed record ReserveResult(IReadOnlyList<ReservedMessage> Messages, Time
 /// <summary>What <see cref="RedisPriorityQueue.AcknowledgeAndReserveAsync"/> did.</summary>
 /// <param name="Acknowledged">Per acknowledgement, in the order given: true when deleted, false when its lease was no longer held.</param>
 /// <param name="Reserved">The messages reserved after the acknowledgements.</param>
-public sealed record AcknowledgeAndReserveResult(IReadOnlyList<bool> Acknowledged, ReserveResult Reserved);
+public sealed record AcknowledgeAndReserveResult(IReadOnlyList<bool> Acknowledged, ReserveResult Reserved)
+{
+    /// <summary>What the reserve's housekeeping did with expired leases (for the transport's metrics).</summary>
+    internal ReclaimResult Reclaimed { get; init; }
+}
 
 /// <summary>What one reclaim pass did with expired leases.</summary>
 /// <param name="Returned">Messages put back in the ready set at their original place.</param>
@@ -136,8 +143,10 @@ public readonly record struct ReclaimResult(int Returned, int DeadLettered);
 public sealed class QueueCounts
 {
     internal QueueCounts(IReadOnlyDictionary<Urgency, long> readyByUrgency, long inFlight, long delayed,
-        IReadOnlyDictionary<UrgencyBand, TimeSpan?> oldestReadyAgeByBand)
+        IReadOnlyDictionary<UrgencyBand, TimeSpan?> oldestReadyAgeByBand, long error = 0, long skipped = 0)
     {
+        Error = error;
+        Skipped = skipped;
         ReadyByUrgency = readyByUrgency;
         InFlight = inFlight;
         Delayed = delayed;
@@ -164,4 +173,10 @@ public sealed class QueueCounts
 
     /// <summary>How long the oldest ready message of each band has waited; null for an empty band.</summary>
     public IReadOnlyDictionary<UrgencyBand, TimeSpan?> OldestReadyAgeByBand { get; }
+
+    /// <summary>Messages in the queue's <c>_error</c> queue (read in the same snapshot).</summary>
+    public long Error { get; }
+
+    /// <summary>Messages in the queue's <c>_skipped</c> queue (read in the same snapshot).</summary>
+    public long Skipped { get; }
 }

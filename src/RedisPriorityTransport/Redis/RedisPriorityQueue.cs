@@ -80,6 +80,10 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
 
     IDatabase Database => _connection.GetDatabase();
 
+    internal bool IsDisposed => _disposed;
+
+    internal IConnectionMultiplexer Connection => _connection;
+
     /// <summary>Enqueues one message. Returns whether it was added or was a duplicate of a queued id.</summary>
     /// <exception cref="ArgumentException">The id, body, headers or event type are invalid; nothing was written.</exception>
     public async Task<EnqueueResult> EnqueueAsync(QueueMessage message, CancellationToken cancellationToken = default)
@@ -179,6 +183,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
 
         var nextDue = (long)result[0];
         var expiresAt = FromUnixMs((long)result[2]);
+        var reservedAt = FromUnixMs((long)result[1]);
         var ackCount = (int)result[5];
         var acknowledged = new bool[ackCount];
         for (var i = 0; i < ackCount; i++)
@@ -198,11 +203,14 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
 
             messages.Add(new ReservedMessage(Name, id, record.Body, record.Headers, new MessagePriority(record.Urgency, record.EventType),
                 deliveryCount: (int)result[i + 2], leaseToken: token, sequence: record.Sequence,
-                enqueuedAt: FromUnixMs(record.EnqueuedMs), leaseExpiresAt: expiresAt));
+                enqueuedAt: FromUnixMs(record.EnqueuedMs), leaseExpiresAt: expiresAt) { ReservedAt = reservedAt });
         }
 
         return new AcknowledgeAndReserveResult(acknowledged,
-            new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null));
+            new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null))
+        {
+            Reclaimed = new ReclaimResult((int)result[3], (int)result[4]),
+        };
     }
 
     /// <summary>
@@ -391,7 +399,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task<QueueCounts> GetCountsAsync()
     {
         ThrowIfDisposed();
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Counts, _keys.All, [0]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Counts, [.. _keys.All, _errorKeys.Ready, _skippedKeys.Ready], [0])
+            .ConfigureAwait(false))!;
         var now = (long)result[0];
         var byUrgency = new Dictionary<Urgency, long>();
         for (var i = 0; i < UrgencyScale.Count; i++)
@@ -404,7 +413,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             ages[bands[i]] = oldest < 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, now - oldest));
         }
 
-        return new QueueCounts(byUrgency, (long)result[1], (long)result[2], ages);
+        var depths = 3 + UrgencyScale.Count + bands.Length;
+        return new QueueCounts(byUrgency, (long)result[1], (long)result[2], ages, (long)result[depths], (long)result[depths + 1]);
     }
 
     /// <summary>Deletes every message of the queue (ready, delayed and in flight) in one atomic step. Returns how many.</summary>

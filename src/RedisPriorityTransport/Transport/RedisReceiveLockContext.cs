@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Transports;
+using RedisPriorityTransport.Monitoring;
 
 namespace RedisPriorityTransport.Transport;
 
@@ -54,6 +55,8 @@ internal sealed class RedisReceiveLockContext(RedisPriorityQueue queue, Reserved
         if (moved is null)
             throw new TransportException(new Uri($"queue:{message.QueueName}"),
                 $"Message {message.Id} could not be moved to '{destinationQueue}': its lease was lost.");
+        TransportMetrics.MessageDeadLettered(message.QueueName,
+            destinationQueue == queue.SkippedQueueName ? DeadLetterReason.Skipped : DeadLetterReason.Error);
     }
 
     bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;

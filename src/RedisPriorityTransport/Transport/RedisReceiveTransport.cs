@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Internals;
 using MassTransit.Middleware;
 using MassTransit.Transports;
+using RedisPriorityTransport.Monitoring;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -175,6 +176,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 
                 for (var i = 0; i < acknowledgements.Count; i++)
                     acknowledgements[i].Acknowledged(result.Acknowledged[i]);
+                TransportMetrics.Reclaimed(queue.Name, result.Reclaimed);
 
                 var messages = result.Reserved.Messages;
                 if (IsStopping)
@@ -262,6 +264,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     {
         var lockContext = new RedisReceiveLockContext(queue, message, this);
         _running[message.Id] = lockContext;
+        TransportMetrics.MessageStarted(message);
         var context = new RedisReceiveContext(message, _context, lockContext);
         try
         {

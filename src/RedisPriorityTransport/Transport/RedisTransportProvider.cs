@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Transports;
+using RedisPriorityTransport.Monitoring;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -77,8 +78,14 @@ internal sealed class RedisTransportProvider : Supervisor
     public async Task<RedisPriorityQueue> CreateReceiveQueueAsync(string queueName, int? maxDeliveryCount)
     {
         var connection = await GetConnectionAsync().ConfigureAwait(false);
-        return new RedisPriorityQueue(connection, queueName, Settings.CreateQueueSettings(maxDeliveryCount));
+        var queue = new RedisPriorityQueue(connection, queueName, Settings.CreateQueueSettings(maxDeliveryCount));
+        // Watched by the depth instruments and the health check until the endpoint disposes it.
+        QueueDepthMonitor.Register(this, queue);
+        return queue;
     }
+
+    /// <summary>The receive queues of this bus that are running, for the health check.</summary>
+    public IReadOnlyList<MonitoredQueue> ReceiveQueues => QueueDepthMonitor.QueuesOf(this);
 
     /// <summary>The queues subscribed to any of <paramref name="topics"/>; cached, and dropped when a subscription changes.</summary>
     public async Task<string[]> GetSubscribersAsync(IReadOnlyList<string> topics)
