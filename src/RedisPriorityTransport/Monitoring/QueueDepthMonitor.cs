@@ -41,6 +41,10 @@ internal static class QueueDepthMonitor
     /// <summary>The live queues of <paramref name="owner"/>.</summary>
     public static IReadOnlyList<MonitoredQueue> QueuesOf(object owner) => Live().Where(q => q.BelongsTo(owner)).ToList();
 
+    /// <summary>The live entries for a queue name under a key prefix (for tests).</summary>
+    internal static IEnumerable<MonitoredQueue> Find(string keyPrefix, string queueName) =>
+        Queues.Where(e => e.Key.Item2 == keyPrefix && e.Key.Item3 == queueName && !e.Value.IsClosed).Select(e => e.Value);
+
     internal static IEnumerable<Measurement<long>> ObserveMessages()
     {
         foreach (var (queue, counts) in Snapshots())
