@@ -1,9 +1,8 @@
 // A minimal API on the framework's own server: POST /events publishes, GET /queues shows depth by urgency band,
-// in-flight and error counts, GET /health checks Redis.
+// in-flight and error counts, GET /health checks the Redis bus (PING and the high-band wait).
 //   dotnet run --project samples/WebApi -- --urls http://127.0.0.1:5080 --RedisPriorityQueue:Configuration=localhost:6379
 //   curl -X POST http://127.0.0.1:5080/events -H 'content-type: application/json' -d '{"type":"alert","urgency":9,"text":"disk full"}'
 using MassTransit;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RedisPriorityTransport;
 using Samples.Contracts;
 using Samples.WebApi;
@@ -18,7 +17,8 @@ builder.Services.AddRedisPriorityQueue(configureBus: null, options => options.Ev
 builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisConfiguration + ",abortConnect=false"));
 builder.Services.AddSingleton(new QueueStatistics.Settings(keyPrefix));
 builder.Services.AddSingleton<QueueStatistics>();
-builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+// Unhealthy when Redis does not answer PING, Degraded when a high-band message waits longer than 30 s.
+builder.Services.AddHealthChecks().AddRedisPriorityQueueHealthChecks(options => options.HighBandMaxWait = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();
 
@@ -84,24 +84,6 @@ namespace Samples.WebApi
             }
 
             return rows;
-        }
-    }
-
-    /// <summary>Healthy when Redis answers PING.</summary>
-    public sealed class RedisHealthCheck(IConnectionMultiplexer connection) : IHealthCheck
-    {
-        /// <inheritdoc />
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                var latency = await connection.GetDatabase().PingAsync();
-                return HealthCheckResult.Healthy($"Redis answered PING in {latency.TotalMilliseconds:F1} ms.");
-            }
-            catch (RedisException exception)
-            {
-                return HealthCheckResult.Unhealthy("Redis did not answer PING.", exception);
-            }
         }
     }
 }
