@@ -1,5 +1,5 @@
 -- Reads the counts of a queue in one consistent snapshot.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] unused (kept so every script has an ARGV[1])
 -- Returns: { now ms, in flight, delayed, ready count for urgency 10 down to 0 (11 values),
 --            oldest enqueue ms for the high, normal and low bands (-1 when empty) }
