@@ -97,6 +97,56 @@ public class MessageIdentityTests : TransportTestBase
         Assert.Equal(["twice", "marker"], log.Starts);
     }
 
+    [RedisFact]
+    public Task Without_a_window_a_resend_after_consumption_is_consumed_again() => ResendAfterConsumption(window: null, expectedRuns: 2);
+
+    [RedisFact]
+    public Task Within_the_endpoints_DuplicateDetectionWindow_a_resend_after_consumption_is_dropped() =>
+        ResendAfterConsumption(window: TimeSpan.FromMinutes(5), expectedRuns: 1);
+
+    [RedisFact]
+    public Task Within_the_buses_DuplicateDetectionWindow_a_resend_after_consumption_is_dropped() =>
+        ResendAfterConsumption(window: TimeSpan.FromMinutes(5), expectedRuns: 1, busDefault: true);
+
+    async Task ResendAfterConsumption(TimeSpan? window, int expectedRuns, bool busDefault = false)
+    {
+        var log = new IdentifiedLog();
+        await StartHarness(_ => { }, (_, cfg) =>
+        {
+            if (busDefault)
+                cfg.DuplicateDetectionWindow = window;
+        });
+        var handle = Harness.Bus.ConnectReceiveEndpoint("resent", e =>
+        {
+            e.ConcurrentMessageLimit = 1;
+            if (!busDefault && window is not null)
+                ((IRedisReceiveEndpointConfigurator)e).DuplicateDetectionWindow = window;
+            e.Consumer(() => new IdentifiedConsumer(log));
+        });
+        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:resent"));
+        var messageId = NewId.NextGuid();
+
+        await endpoint.Send(new Identified("resent"), context => context.MessageId = messageId);
+        await PriorityOrderTests.WaitUntil(() => log.CountOf("resent") == 1, TimeSpan.FromSeconds(30), "the first send is consumed");
+        var queue = Queue("resent");
+        await Eventually.HoldsAsync(async () => (await queue.GetCountsAsync()).InFlight == 0, TimeSpan.FromSeconds(10), "the first send acknowledged");
+        await endpoint.Send(new Identified("resent"), context => context.MessageId = messageId);
+        await endpoint.Send(new Identified("marker"));
+
+        await PriorityOrderTests.WaitUntil(() => log.CountOf("marker") == 1, TimeSpan.FromSeconds(30), "the marker is consumed");
+        Assert.Equal(expectedRuns, log.CountOf("resent"));
+    }
+
+    [RedisFact]
+    public async Task A_window_that_is_not_positive_is_refused()
+    {
+        await StartHarness(_ => { });
+        var exception = Assert.ThrowsAny<Exception>(() => Harness.Bus.ConnectReceiveEndpoint("bad-window",
+            e => ((IRedisReceiveEndpointConfigurator)e).DuplicateDetectionWindow = TimeSpan.Zero));
+        Assert.Contains("DuplicateDetectionWindow", exception.ToString());
+    }
+
     /// <summary>Listens to the transport's duplicate counter.</summary>
     sealed class DuplicateCounter : IDisposable
     {

@@ -41,6 +41,29 @@ public sealed class JobConsumer(ConcurrentQueue<JobStart> starts, TaskCompletion
 public class RedeliveryInPlaceTests : TransportTestBase
 {
     [RedisFact]
+    public async Task Scheduled_redelivery_works_without_a_scheduler_and_keeps_the_record()
+    {
+        var counter = new AttemptCounter();
+        await StartHarness(_ => { });
+        var handle = Harness.Bus.ConnectReceiveEndpoint("scheduled", e =>
+        {
+            // No message scheduler is configured: the transport's redelivery context serves the scheduled redelivery.
+            e.UseScheduledRedelivery(r => r.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200)));
+            e.Consumer(() => new FailingConsumer(counter));
+        });
+        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:scheduled"));
+
+        await endpoint.Send(new FailingCommand("scheduled-1", 2));
+
+        await PriorityOrderTests.WaitUntil(() => counter.Succeeded("scheduled-1"), TimeSpan.FromSeconds(30), "the third attempt succeeded");
+        var success = counter.SuccessOf("scheduled-1");
+        Assert.Equal(2, success.GetRedeliveryCount());
+        Assert.Equal(success.MessageId.ToString(), success.GetPayload<RedisMessageContext>().TransportMessageId);
+        Assert.True(success.ReceiveContext.Redelivered);
+    }
+
+    [RedisFact]
     public Task A_delayed_redelivery_keeps_the_record_and_goes_ahead_of_newer_messages_of_its_class() => RedeliveredInPlace(defer: false);
 
     [RedisFact]
