@@ -31,7 +31,10 @@ public static class QueueNames
         // The error and skipped queues of a queue with the longest name keep their suffixes.
         var stem = StripSuffixes(queueName).Length;
         if (stem > MaxQueueNameLength)
-            throw new ArgumentException($"Queue name '{queueName[..40]}…' is {stem} characters long (without _error and _skipped suffixes); at most {MaxQueueNameLength} are allowed.", parameterName);
+            throw new ArgumentException(stem == queueName.Length
+                ? $"Queue name '{queueName[..40]}…' is {stem} characters long; at most {MaxQueueNameLength} are allowed."
+                : $"Queue name '{queueName[..40]}…' is {stem} characters long without its _error and _skipped suffixes; at most {MaxQueueNameLength} are allowed.",
+                parameterName);
         if (queueName.Length > MaxDerivedQueueNameLength)
             throw new ArgumentException($"Queue name '{queueName[..40]}…' is {queueName.Length} characters long; at most {MaxDerivedQueueNameLength} are allowed with _error and _skipped suffixes.", parameterName);
         foreach (var c in queueName)
