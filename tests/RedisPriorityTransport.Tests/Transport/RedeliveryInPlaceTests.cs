@@ -128,6 +128,15 @@ public sealed class AlwaysFailingConsumer(AttemptCounter counter) : IConsumer<Fa
 /// <summary>Consuming an error queue must not loop: a fault there goes one level down, with its fault headers replaced.</summary>
 public class ErrorQueueConsumerTests : TransportTestBase
 {
+    public ErrorQueueConsumerTests()
+    {
+    }
+
+    protected ErrorQueueConsumerTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task A_fault_on_an_error_queue_moves_the_message_to_its_own_error_queue_once_with_replaced_fault_headers()
     {
