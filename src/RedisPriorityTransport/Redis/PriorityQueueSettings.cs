@@ -76,10 +76,13 @@ public sealed class PriorityQueueSettings
     public TimeSpan? DuplicateDetectionWindow
     {
         get => _duplicateDetectionWindow;
-        set => _duplicateDetectionWindow = value is null || value > TimeSpan.Zero
+        set => _duplicateDetectionWindow = ValidateDuplicateDetectionWindow(value);
+    }
+
+    internal static TimeSpan? ValidateDuplicateDetectionWindow(TimeSpan? value) =>
+        value is null || value > TimeSpan.Zero
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "DuplicateDetectionWindow must be positive, or null for none.");
-    }
 
     internal long DuplicateDetectionWindowMs =>
         _duplicateDetectionWindow is { } window ? (long)Math.Ceiling(window.TotalMilliseconds) : 0;

@@ -99,7 +99,7 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
         if (result.IsDuplicate)
         {
             // Not an error: a producer may retry a send or publish that failed half way without duplicating it.
-            LogContext.Debug?.Log("Message {MessageId} not enqueued on {QueueName}: a message with this id is already queued", message.Id, queueName);
+            LogContext.Debug?.Log("Message {MessageId} not enqueued on {QueueName}: a message with this id is queued (or settled within the duplicate detection window)", message.Id, queueName);
             TransportMetrics.DuplicateDropped(queueName);
         }
     }

@@ -68,13 +68,8 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
     public TimeSpan? DuplicateDetectionWindow
     {
         get => _duplicateDetectionWindow;
-        set => _duplicateDetectionWindow = ValidateWindow(value);
+        set => _duplicateDetectionWindow = PriorityQueueSettings.ValidateDuplicateDetectionWindow(value);
     }
-
-    public static TimeSpan? ValidateWindow(TimeSpan? value) =>
-        value is null || value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "DuplicateDetectionWindow must be positive, or null for none.");
 
     public List<Action<ConfigurationOptions>> OptionChanges { get; } = [];
 

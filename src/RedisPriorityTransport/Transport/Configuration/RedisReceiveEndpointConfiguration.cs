@@ -62,7 +62,7 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
         get => _duplicateDetectionWindowSet ? _duplicateDetectionWindow : _hostConfiguration.Settings.DuplicateDetectionWindow;
         set
         {
-            _duplicateDetectionWindow = RedisHostSettings.ValidateWindow(value);
+            _duplicateDetectionWindow = PriorityQueueSettings.ValidateDuplicateDetectionWindow(value);
             _duplicateDetectionWindowSet = true;
         }
     }
