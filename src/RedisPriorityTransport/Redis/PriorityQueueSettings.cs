@@ -69,7 +69,7 @@ public sealed class PriorityQueueSettings
     /// How long after a message is settled (acknowledged, moved to the error or skipped queue, dead-lettered or
     /// cancelled) through this instance a new message with its id is still a duplicate; null (the default) for only
     /// while it is waiting, delayed or in flight. Each remembered id costs Redis memory until its window ends (see
-    /// docs/transport.md); the ids are forgotten by the enqueue and reserve scripts, so memory stays bounded by the ids
+    /// docs/transport.md); the ids are forgotten by the reserve script, so memory stays bounded by the ids
     /// settled within one window.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The window is not positive.</exception>

@@ -13,7 +13,7 @@ public sealed record JobStart(string Name, string TransportMessageId, Guid? Mess
 /// <summary>
 /// Fails "old" on its first delivery (or defers it, with <see cref="Defer"/>), and holds "n1" until the gate opens.
 /// </summary>
-public sealed class JobConsumer(ConcurrentQueue<JobStart> starts, TaskCompletionSource gate, bool defer) : IConsumer<QueuedJob>
+public sealed class JobConsumer(ConcurrentQueue<JobStart> starts, TaskCompletionSource gate, bool defer, TimeSpan deferDelay) : IConsumer<QueuedJob>
 {
     public async Task Consume(ConsumeContext<QueuedJob> context)
     {
@@ -25,7 +25,7 @@ public sealed class JobConsumer(ConcurrentQueue<JobStart> starts, TaskCompletion
             if (defer)
             {
                 // MassTransit's own redelivery call; it uses the transport's redelivery context.
-                await context.Redeliver(TimeSpan.FromMilliseconds(300));
+                await context.Redeliver(deferDelay);
                 return;
             }
 
@@ -74,45 +74,54 @@ public class RedeliveryInPlaceTests : TransportTestBase
         var starts = new ConcurrentQueue<JobStart>();
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await StartHarness(_ => { });
-        var handle = Harness.Bus.ConnectReceiveEndpoint("jobs", e =>
-        {
-            e.ConcurrentMessageLimit = 1;
-            if (!defer)
-                e.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromMilliseconds(300)));
-            e.Consumer(() => new JobConsumer(starts, gate, defer));
-        });
-        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30));
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:jobs"));
         var queue = Queue("jobs");
         var messagesKey = KeyPrefix + "{jobs}:jobs:messages";
         var delayedKey = KeyPrefix + "{jobs}:jobs:delayed";
-
-        await endpoint.Send(new QueuedJob("old"), context => context.SetUrgency(Urgency.Low));
-        await Eventually.HoldsAsync(async () => (await queue.GetCountsAsync()).Delayed == 1, TimeSpan.FromSeconds(30), "'old' waits in the delayed set");
-        // The same record waits: no copy, no second id.
-        Assert.Equal(1, await Database.HashLengthAsync(messagesKey));
-        var due = (await Database.SortedSetRangeByRankWithScoresAsync(delayedKey, 0, 0)).Single();
-
+        // All six wait before the endpoint starts: 'old' first, then five newer messages of the same class.
+        var oldId = NewId.NextGuid();
+        await endpoint.Send(new QueuedJob("old"), context =>
+        {
+            context.MessageId = oldId;
+            context.SetUrgency(Urgency.Low);
+        });
         for (var i = 1; i <= 5; i++)
             await endpoint.Send(new QueuedJob($"n{i}"), context => context.SetUrgency(Urgency.Low));
+
+        var handle = Harness.Bus.ConnectReceiveEndpoint("jobs", e =>
+        {
+            e.ConcurrentMessageLimit = 1;
+            if (!defer)
+                e.UseDelayedRedelivery(r => r.Intervals(TimeSpan.FromSeconds(1)));
+            e.Consumer(() => new JobConsumer(starts, gate, defer, TimeSpan.FromSeconds(1)));
+        });
+        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // 'old' failed (or was deferred) and went back to the delayed set before n1, the next in line, started; n1 now
+        // holds the only slot until the gate opens, so nothing else is reserved meanwhile.
         await Eventually.HoldsAsync(() => Task.FromResult(starts.Any(s => s.Name == "n1")), TimeSpan.FromSeconds(30), "n1 started");
-        // While n1 holds the only slot, 'old' falls due; it must then come before n2..n5, which were sent after it.
+        var delayed = (await Database.SortedSetRangeByRankWithScoresAsync(delayedKey, 0, -1)).Single();
+        // The same record waits, under its MessageId: no copy, no second id.
+        Assert.Equal(oldId.ToString(), (string)delayed.Element!);
+        Assert.Equal(6, await Database.HashLengthAsync(messagesKey));
         await Eventually.HoldsAsync(async () =>
         {
             var time = (RedisResult[])(await Database.ExecuteAsync("TIME"))!;
-            return (long)time[0] * 1000 + (long)time[1] / 1000 > due.Score + 5;
+            return (long)time[0] * 1000 + (long)time[1] / 1000 > delayed.Score + 5;
         }, TimeSpan.FromSeconds(10), "'old' is due");
         gate.SetResult();
 
+        // Due, 'old' is ready at its original place: ahead of n2..n5, which were sent after it.
         await Eventually.HoldsAsync(() => Task.FromResult(starts.Count == 7), TimeSpan.FromSeconds(30), "seven starts");
         var all = starts.ToArray();
         Assert.Equal(["old", "n1", "old", "n2", "n3", "n4", "n5"], all.Select(s => s.Name));
         var old = all.Where(s => s.Name == "old").ToArray();
-        Assert.Equal(old[0].TransportMessageId, old[1].TransportMessageId);
-        Assert.Equal(old[0].MessageId.ToString(), old[0].TransportMessageId);
-        Assert.Equal(old[0].MessageId, old[1].MessageId);
+        Assert.Equal(oldId.ToString(), old[0].TransportMessageId);
+        Assert.Equal(oldId.ToString(), old[1].TransportMessageId);
+        Assert.Equal(oldId, old[1].MessageId);
         Assert.Equal([0, 1], old.Select(s => s.RedeliveryCount));
         await Eventually.HoldsAsync(async () => await Database.HashLengthAsync(messagesKey) == 0, TimeSpan.FromSeconds(10), "every job acknowledged");
+        Assert.Equal(0, (await queue.GetCountsAsync()).Delayed);
     }
 }
 

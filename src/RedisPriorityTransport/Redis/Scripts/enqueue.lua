@@ -7,7 +7,6 @@
 --@include _common
 local q = queue_keys()
 local now = now_ms()
-trim_settled(q, now)
 local ready_was_empty = redis.call('ZCARD', q.ready) == 0
 local added_ready, new_delayed_head = false, false
 local results = {}
