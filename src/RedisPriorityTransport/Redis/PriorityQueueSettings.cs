@@ -15,6 +15,7 @@ public sealed class PriorityQueueSettings
     int _maxDeliveryCount = 10;
     TimeSpan _fallbackPollInterval = TimeSpan.FromSeconds(1);
     string _reasonHeader = "rpt-reason";
+    TimeSpan? _duplicateDetectionWindow;
 
     /// <summary>
     /// Prefix of every key, so applications sharing one Redis stay apart (and an ACL can be limited to it).
@@ -63,6 +64,28 @@ public sealed class PriorityQueueSettings
         get => _reasonHeader;
         set => _reasonHeader = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("ReasonHeader must not be empty.", nameof(value));
     }
+
+    /// <summary>
+    /// How long after a message is settled (acknowledged, moved to the error or skipped queue, dead-lettered or
+    /// cancelled) through this instance a new message with its id is still a duplicate; null (the default) for only
+    /// while it is waiting, delayed or in flight. Each remembered id costs Redis memory until its window ends (see
+    /// docs/transport.md); the ids are forgotten by the reserve script, so memory stays bounded by the ids
+    /// settled within one window.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window is not positive.</exception>
+    public TimeSpan? DuplicateDetectionWindow
+    {
+        get => _duplicateDetectionWindow;
+        set => _duplicateDetectionWindow = ValidateDuplicateDetectionWindow(value);
+    }
+
+    internal static TimeSpan? ValidateDuplicateDetectionWindow(TimeSpan? value) =>
+        value is null || value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "DuplicateDetectionWindow must be positive, or null for none.");
+
+    internal long DuplicateDetectionWindowMs =>
+        _duplicateDetectionWindow is { } window ? (long)Math.Ceiling(window.TotalMilliseconds) : 0;
 
     /// <summary>Suffix of the queue that receives faulted messages.</summary>
     public const string ErrorQueueSuffix = "_error";

@@ -4,7 +4,10 @@ namespace RedisPriorityTransport;
 public sealed class QueueMessage
 {
     /// <summary>Creates a message.</summary>
-    /// <param name="id">Unique id within the queue; a second message with an id still waiting or in flight is a duplicate.</param>
+    /// <param name="id">
+    /// Unique id within the queue; a second message with an id still waiting, delayed or in flight (or settled within
+    /// <see cref="PriorityQueueSettings.DuplicateDetectionWindow"/>) is a duplicate.
+    /// </param>
     /// <param name="body">The body, stored byte for byte.</param>
     /// <param name="priority">Urgency and event type; <see cref="MessagePriority.Default"/> when omitted.</param>
     /// <param name="headers">Headers, stored and returned exactly.</param>
@@ -57,7 +60,10 @@ public sealed class QueueMessage
 
 /// <summary>The outcome of one enqueue.</summary>
 /// <param name="Id">The message id.</param>
-/// <param name="Added">True when the message was stored; false when its id was already waiting, delayed or in flight.</param>
+/// <param name="Added">
+/// True when the message was stored; false when its id was already waiting, delayed or in flight, or settled within the
+/// duplicate detection window.
+/// </param>
 public readonly record struct EnqueueResult(string Id, bool Added)
 {
     /// <summary>True when the message was not stored because its id was already queued.</summary>

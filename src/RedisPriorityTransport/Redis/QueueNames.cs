@@ -8,6 +8,9 @@ public static class QueueNames
     /// <summary>The longest queue name accepted.</summary>
     public const int MaxQueueNameLength = 200;
 
+    /// <summary>The longest name of an error or skipped queue (a queue name with its suffixes).</summary>
+    public const int MaxDerivedQueueNameLength = 256;
+
     /// <summary>The longest message id accepted.</summary>
     public const int MaxMessageIdLength = 256;
 
@@ -16,18 +19,24 @@ public static class QueueNames
 
     /// <summary>
     /// Throws unless <paramref name="queueName"/> is 1..200 characters of letters, digits, <c>-</c>, <c>_</c> and
-    /// <c>.</c>. Braces would break the hash tag that keeps a queue's keys in one cluster slot; other characters would
-    /// make keys ambiguous.
+    /// <c>.</c> (an error or skipped queue may add its suffixes, up to <see cref="MaxDerivedQueueNameLength"/> in all).
+    /// Braces would break the hash tag that keeps a queue's keys in one cluster slot; other characters would make keys
+    /// ambiguous.
     /// </summary>
     /// <exception cref="ArgumentException">The name is unusable.</exception>
     public static string ValidateQueueName(string? queueName, string parameterName = "queueName")
     {
         if (string.IsNullOrEmpty(queueName))
             throw new ArgumentException("A queue name must not be null or empty.", parameterName);
-        // The error and skipped queues of a queue with the longest name keep their suffix.
-        var limit = MaxQueueNameLength + (IsErrorOrSkippedName(queueName) ? PriorityQueueSettings.SkippedQueueSuffix.Length : 0);
-        if (queueName.Length > limit)
-            throw new ArgumentException($"Queue name '{queueName[..40]}…' is {queueName.Length} characters long; at most {MaxQueueNameLength} are allowed.", parameterName);
+        // The error and skipped queues of a queue with the longest name keep their suffixes.
+        var stem = StripSuffixes(queueName).Length;
+        if (stem > MaxQueueNameLength)
+            throw new ArgumentException(stem == queueName.Length
+                ? $"Queue name '{queueName[..40]}…' is {stem} characters long; at most {MaxQueueNameLength} are allowed."
+                : $"Queue name '{queueName[..40]}…' is {stem} characters long without its _error and _skipped suffixes; at most {MaxQueueNameLength} are allowed.",
+                parameterName);
+        if (queueName.Length > MaxDerivedQueueNameLength)
+            throw new ArgumentException($"Queue name '{queueName[..40]}…' is {queueName.Length} characters long; at most {MaxDerivedQueueNameLength} are allowed with _error and _skipped suffixes.", parameterName);
         foreach (var c in queueName)
         {
             if (!IsNameCharacter(c))
@@ -70,31 +79,44 @@ public static class QueueNames
         return prefix;
     }
 
-    /// <summary>The error queue of <paramref name="queueName"/>.</summary>
+    /// <summary>
+    /// The error queue of <paramref name="queueName"/>: the name with <c>_error</c> added, also for an error queue
+    /// (<c>orders_error</c> faults into <c>orders_error_error</c>, as on MassTransit's other transports).
+    /// </summary>
     public static string ErrorQueueOf(string queueName) => ValidateQueueName(queueName) + PriorityQueueSettings.ErrorQueueSuffix;
 
     /// <summary>The skipped (dead-letter) queue of <paramref name="queueName"/>.</summary>
     public static string SkippedQueueOf(string queueName) => ValidateQueueName(queueName) + PriorityQueueSettings.SkippedQueueSuffix;
 
     /// <summary>
-    /// The cluster hash tag of a queue: its name without an <c>_error</c> or <c>_skipped</c> suffix, so a queue and its
-    /// error and skipped queues share a slot and a message moves between them in one atomic script.
+    /// The cluster hash tag of a queue: its name without its <c>_error</c> and <c>_skipped</c> suffixes (all of them:
+    /// <c>orders_error_error</c> has the tag <c>orders</c>), so a queue and its error and skipped queues, and theirs,
+    /// share a slot and a message moves between them in one atomic script.
     /// </summary>
     public static string HashTagOf(string queueName)
     {
         ValidateQueueName(queueName);
-        foreach (var suffix in new[] { PriorityQueueSettings.ErrorQueueSuffix, PriorityQueueSettings.SkippedQueueSuffix })
+        return StripSuffixes(queueName);
+    }
+
+    static string StripSuffixes(string queueName)
+    {
+        var stripped = true;
+        while (stripped)
         {
-            if (queueName.Length > suffix.Length && queueName.EndsWith(suffix, StringComparison.Ordinal))
-                return queueName[..^suffix.Length];
+            stripped = false;
+            foreach (var suffix in new[] { PriorityQueueSettings.ErrorQueueSuffix, PriorityQueueSettings.SkippedQueueSuffix })
+            {
+                if (queueName.Length > suffix.Length && queueName.EndsWith(suffix, StringComparison.Ordinal))
+                {
+                    queueName = queueName[..^suffix.Length];
+                    stripped = true;
+                }
+            }
         }
 
         return queueName;
     }
-
-    static bool IsErrorOrSkippedName(string queueName) =>
-        queueName.EndsWith(PriorityQueueSettings.ErrorQueueSuffix, StringComparison.Ordinal)
-        || queueName.EndsWith(PriorityQueueSettings.SkippedQueueSuffix, StringComparison.Ordinal);
 
     static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
 
@@ -117,8 +139,9 @@ internal sealed class QueueKeys
         Messages = stem + "messages";
         Tokens = stem + "tokens";
         Deliveries = stem + "deliveries";
+        Settled = stem + "settled";
         WakeChannel = stem + "wake";
-        All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries];
+        All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries, Settled];
     }
 
     public string QueueName { get; }
@@ -131,9 +154,10 @@ internal sealed class QueueKeys
     public string Messages { get; }
     public string Tokens { get; }
     public string Deliveries { get; }
+    public string Settled { get; }
     public string WakeChannel { get; }
 
-    /// <summary>The eight keys every script receives first, in the order the scripts expect.</summary>
+    /// <summary>The nine keys every script receives first, in the order the scripts expect.</summary>
     public RedisKey[] All { get; }
 
     /// <summary>The queue's keys followed by a destination queue's ready, sequence and messages keys.</summary>

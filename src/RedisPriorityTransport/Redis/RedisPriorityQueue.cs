@@ -10,7 +10,9 @@ namespace RedisPriorityTransport;
 /// </summary>
 public sealed class RedisPriorityQueue : IAsyncDisposable
 {
-    const int HousekeepingLimit = 100;
+    // Expired leases and due delayed messages handled per reserve. A larger backlog is worked off over several calls
+    // that reserve nothing meanwhile (strict order first), so this bounds the time one script holds Redis.
+    const int HousekeepingLimit = 500;
 
     readonly IConnectionMultiplexer _connection;
     readonly bool _ownsConnection;
@@ -39,8 +41,10 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(connection);
         _settings = settings ?? new PriorityQueueSettings();
         _keys = new QueueKeys(_settings.KeyPrefix, queueName);
-        _errorKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.HashTagOf(queueName) + PriorityQueueSettings.ErrorQueueSuffix);
-        _skippedKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.HashTagOf(queueName) + PriorityQueueSettings.SkippedQueueSuffix);
+        // An error queue has an error queue of its own (orders_error faults into orders_error_error), so consuming it
+        // never loops a message back to itself.
+        _errorKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.ErrorQueueOf(queueName));
+        _skippedKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.SkippedQueueOf(queueName));
         _connection = connection;
         _ownsConnection = ownsConnection;
         _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
@@ -166,7 +170,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var values = new RedisValue[6 + acknowledgements.Count * 2];
+        var values = new RedisValue[7 + acknowledgements.Count * 2];
         values[0] = maxMessages;
         values[1] = leaseMs;
         values[2] = _settings.MaxDeliveryCount;
@@ -178,6 +182,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             values[6 + i * 2] = QueueNames.ValidateMessageId(acknowledgements[i].Id, nameof(acknowledgements));
             values[7 + i * 2] = acknowledgements[i].LeaseToken;
         }
+
+        values[^1] = _settings.DuplicateDetectionWindowMs;
 
         var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, _keys.WithTarget(_errorKeys), values).ConfigureAwait(false))!;
 
@@ -264,25 +270,32 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         QueueNames.ValidateMessageId(id);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Acknowledge, _keys.All, [id, leaseToken]).ConfigureAwait(false);
+        var result = await Database.RunAsync(LuaScripts.Acknowledge, _keys.All, [id, leaseToken, _settings.DuplicateDetectionWindowMs])
+            .ConfigureAwait(false);
         return (long)result == 1;
     }
 
     /// <summary>
     /// Gives a message back: to the ready set at its original place, or (with <paramref name="delay"/>) to the delayed
-    /// set. <paramref name="countDelivery"/> false undoes the delivery count (a graceful shutdown, not a failure).
-    /// False when the lease is no longer held.
+    /// set, from which it becomes ready at its original place too (it keeps its sequence). <paramref name="countDelivery"/>
+    /// false undoes the delivery count (a graceful shutdown or a redelivery, not a failure). <paramref name="headers"/>
+    /// replace the stored headers of the same names in the same atomic step (a redelivery count, say): the same record,
+    /// under the same id, is delivered again. False when the lease is no longer held.
     /// </summary>
-    public async Task<bool> ReleaseAsync(string id, long leaseToken, TimeSpan? delay = null, bool countDelivery = true)
+    /// <exception cref="ArgumentException">The id or a header is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The delay is negative.</exception>
+    public async Task<bool> ReleaseAsync(string id, long leaseToken, TimeSpan? delay = null, bool countDelivery = true,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         QueueNames.ValidateMessageId(id);
         if (delay < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay must not be negative.");
+        var packed = HeaderCodec.Encode(headers);
         ThrowIfDisposed();
         var result = await Database.RunAsync(LuaScripts.Release, _keys.All,
         [
             id, leaseToken, (long)Math.Ceiling((delay ?? TimeSpan.Zero).TotalMilliseconds),
-            countDelivery ? "0" : "1", _keys.WakeChannel,
+            countDelivery ? "0" : "1", _keys.WakeChannel, packed,
         ]).ConfigureAwait(false);
         return (long)result == 1;
     }
@@ -341,7 +354,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             : destinationQueue == SkippedQueueName ? _skippedKeys
             : new QueueKeys(_settings.KeyPrefix, destinationQueue);
         var result = await Database.RunAsync(LuaScripts.Move, _keys.WithTarget(destination),
-            [id, leaseToken, _settings.ReasonHeader, reason, HeaderCodec.Encode(extraHeaders), destination.WakeChannel, keepRecordAsBody ? "1" : "0"]).ConfigureAwait(false);
+            [id, leaseToken, _settings.ReasonHeader, reason, HeaderCodec.Encode(extraHeaders), destination.WakeChannel, keepRecordAsBody ? "1" : "0",
+                _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false);
         return result.IsNull ? null : (string?)result;
     }
 
@@ -355,7 +369,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be positive.");
         ThrowIfDisposed();
         var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reclaim, _keys.WithTarget(_errorKeys),
-            [_settings.MaxDeliveryCount, _settings.ReasonHeader, limit, _keys.WakeChannel]).ConfigureAwait(false))!;
+            [_settings.MaxDeliveryCount, _settings.ReasonHeader, limit, _keys.WakeChannel, _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false))!;
         return new ReclaimResult((int)result[0], (int)result[1]);
     }
 
@@ -381,7 +395,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         QueueNames.ValidateMessageId(id);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Cancel, _keys.All, [id]).ConfigureAwait(false);
+        var result = await Database.RunAsync(LuaScripts.Cancel, _keys.All, [id, _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -429,7 +443,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task DeleteAsync()
     {
         await PurgeAsync().ConfigureAwait(false);
-        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease]).ConfigureAwait(false);
+        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease, _keys.Settled]).ConfigureAwait(false);
     }
 
     /// <summary>Subscribes to wake-up notifications; called by the waiting methods, so needed only to subscribe early.</summary>

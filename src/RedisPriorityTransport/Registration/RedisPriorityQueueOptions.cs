@@ -33,6 +33,12 @@ public sealed class RedisPriorityQueueOptions
     /// </summary>
     public int MaxMessageBytes { get; set; } = PriorityQueueSettings.DefaultMaxBodyBytes;
 
+    /// <summary>
+    /// How long after a message is settled a resend of its <c>MessageId</c> to the same queue is still dropped as a
+    /// duplicate, for every receive endpoint; null (the default) for only while the message is queued or in flight.
+    /// </summary>
+    public TimeSpan? DuplicateDetectionWindow { get; set; }
+
     /// <summary>The number of messages each receive endpoint handles at once; null for MassTransit's default.</summary>
     public int? ConcurrentMessageLimit { get; set; }
 }

@@ -73,6 +73,8 @@ public static class RedisPriorityQueueServiceCollectionExtensions
             configurator.RankEventTypes(options.EventTypeRanking);
         configurator.LockDuration = options.LockDuration;
         configurator.MaxDeliveryCount = options.MaxDeliveryCount;
+        if (options.DuplicateDetectionWindow is { } window)
+            configurator.DuplicateDetectionWindow = window;
         if (options.ConcurrentMessageLimit is { } limit)
             configurator.ConcurrentMessageLimit = limit;
         configurator.ConfigureEndpoints(context);

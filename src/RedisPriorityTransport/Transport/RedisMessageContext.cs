@@ -15,7 +15,10 @@ public interface RedisMessageContext
     /// <summary>The queue the message came from.</summary>
     string QueueName { get; }
 
-    /// <summary>The id of the message in the queue (not the MassTransit message id).</summary>
+    /// <summary>
+    /// The id of the message in the queue: its MassTransit <c>MessageId</c> when it was sent or published through the
+    /// transport (a message written with the queue engine directly has the id its producer gave it).
+    /// </summary>
     string TransportMessageId { get; }
 
     /// <summary>When the message was enqueued, by the Redis server's clock.</summary>

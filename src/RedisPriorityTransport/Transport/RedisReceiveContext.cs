@@ -11,10 +11,11 @@ internal sealed class RedisReceiveContext : BaseReceiveContext, RedisMessageCont
     readonly ReservedMessage _message;
 
     public RedisReceiveContext(ReservedMessage message, RedisReceiveEndpointContext context, RedisReceiveLockContext lockContext)
-        : base(message.Redelivered, context, lockContext)
+        : base(message.Redelivered || lockContext.RedeliveryCount > 0, context, lockContext)
     {
         _message = message;
-        Body = new BytesMessageBody(message.Body);
+        var redeliveryCount = lockContext.RedeliveryCount;
+        Body = new BytesMessageBody(redeliveryCount > 0 ? RedeliveredEnvelope.WithRedeliveryCount(message, redeliveryCount) : message.Body);
         HeaderProvider = new StringHeaderProvider(message.Headers);
     }
 

@@ -99,8 +99,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         {
             try
             {
-                queue ??= await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount)
-                    .ConfigureAwait(false);
+                queue ??= await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount,
+                    _configuration.DuplicateDetectionWindow).ConfigureAwait(false);
                 var registry = await _context.Transport.GetRegistryAsync().ConfigureAwait(false);
                 foreach (var topic in _context.SubscribedTopics)
                     await registry.SubscribeAsync(topic, _configuration.QueueName).ConfigureAwait(false);

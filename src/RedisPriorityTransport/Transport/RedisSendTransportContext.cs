@@ -4,6 +4,7 @@ using MassTransit.Configuration;
 using MassTransit.Context;
 using MassTransit.Middleware;
 using MassTransit.Transports;
+using RedisPriorityTransport.Monitoring;
 
 namespace RedisPriorityTransport.Transport;
 
@@ -53,10 +54,12 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
         sendContext.CancellationToken.ThrowIfCancellationRequested();
         var priority = PriorityHeaders.Resolve(sendContext);
 
+        // The MessageId is the message's identity in its queue: a second send of an id still queued is dropped.
+        var messageId = sendContext.MessageId ??= NewId.NextGuid();
+        var id = messageId.ToString();
         var headers = TransportHeaders.ToStrings(sendContext.Headers);
         headers[MessageHeaders.ContentType] = sendContext.ContentType?.ToString() ?? "application/vnd.masstransit+json";
-        if (sendContext.MessageId is { } messageId)
-            headers[MessageHeaders.MessageId] = messageId.ToString();
+        headers[MessageHeaders.MessageId] = id;
         var body = (sendContext as MessageSendContext<T>
             ?? throw new ArgumentException("The send context was not created by the Redis transport.", nameof(sendContext))).Body.GetBytes();
         var limit = _transport.Settings.MaxMessageBytes;
@@ -64,12 +67,20 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
             throw new ArgumentException($"The {TypeCache<T>.ShortName} message {sendContext.MessageId} is {body.Length} bytes serialized; "
                 + $"the limit (MaxMessageBytes) is {limit}. Nothing was sent to '{EntityName}'.", nameof(sendContext));
         var delay = sendContext.Delay is { } requested && requested > TimeSpan.Zero ? requested : (TimeSpan?)null;
-        var message = new QueueMessage(NewId.NextGuid().ToString("N"), body, priority, headers) { Delay = delay };
+        var message = new QueueMessage(id, body, priority, headers) { Delay = delay };
 
         if (_queueName is not null)
         {
-            var queue = await _transport.GetQueueAsync(_queueName).ConfigureAwait(false);
-            await queue.EnqueueAsync(message, sendContext.CancellationToken).ConfigureAwait(false);
+            // A copy of the message being consumed, sent back to its own queue under its own id (MassTransit's
+            // DelayedMessageRedeliveryContext, used by the RabbitMQ package's Defer and by missing-instance
+            // redelivery), would be dropped as a duplicate of itself: it is given back in place instead.
+            if (RedeliveredInPlace(sendContext, id, delay) is { } redelivery)
+            {
+                await redelivery.ConfigureAwait(false);
+                return;
+            }
+
+            await EnqueueTo(_queueName, message, sendContext.CancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -85,7 +96,24 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
     async Task EnqueueTo(string queueName, QueueMessage message, CancellationToken cancellationToken)
     {
         var queue = await _transport.GetQueueAsync(queueName).ConfigureAwait(false);
-        await queue.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+        var result = await queue.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+        if (result.IsDuplicate)
+        {
+            // Not an error: a producer may retry a send or publish that failed half way without duplicating it.
+            LogContext.Debug?.Log("Message {MessageId} not enqueued on {QueueName}: a message with this id is queued (or settled within the duplicate detection window)", message.Id, queueName);
+            TransportMetrics.DuplicateDropped(queueName);
+        }
+    }
+
+    Task? RedeliveredInPlace<T>(SendContext<T> sendContext, string id, TimeSpan? delay)
+        where T : class
+    {
+        if (!sendContext.TryGetPayload<ConsumeContext>(out var consumeContext)
+            || !consumeContext.ReceiveContext.TryGetPayload<RedisReceiveLockContext>(out var lockContext)
+            || lockContext.Message.Id != id || lockContext.Message.QueueName != _queueName || lockContext.IsSettled)
+            return null;
+        var redeliveryCount = sendContext.Headers.Get<int>(MessageHeaders.RedeliveryCount) ?? lockContext.RedeliveryCount + 1;
+        return lockContext.Redeliver(delay ?? TimeSpan.Zero, redeliveryCount);
     }
 
     public Task Send(IPipe<PipeContext> pipe, CancellationToken cancellationToken = default) => pipe.Send(new TransportPipeContext(cancellationToken));

@@ -74,11 +74,14 @@ internal sealed class RedisTransportProvider : Supervisor
         return _queues.GetOrAdd(queueName, name => new RedisPriorityQueue(connection, name, Settings.CreateQueueSettings()));
     }
 
-    /// <summary>A queue instance owned by one receive endpoint, with that endpoint's delivery limit.</summary>
-    public async Task<RedisPriorityQueue> CreateReceiveQueueAsync(string queueName, int? maxDeliveryCount)
+    /// <summary>
+    /// A queue instance owned by one receive endpoint, with that endpoint's delivery limit and duplicate detection
+    /// window (the window applies where messages are settled, and that is the receive endpoint).
+    /// </summary>
+    public async Task<RedisPriorityQueue> CreateReceiveQueueAsync(string queueName, int? maxDeliveryCount, TimeSpan? duplicateDetectionWindow = null)
     {
         var connection = await GetConnectionAsync().ConfigureAwait(false);
-        var queue = new RedisPriorityQueue(connection, queueName, Settings.CreateQueueSettings(maxDeliveryCount));
+        var queue = new RedisPriorityQueue(connection, queueName, Settings.CreateQueueSettings(maxDeliveryCount, duplicateDetectionWindow));
         // Watched by the depth instruments and the health check until the endpoint disposes it.
         QueueDepthMonitor.Register(this, queue);
         return queue;

@@ -27,6 +27,13 @@ public sealed class FaultTestsOnCluster(RedisClusterFixture cluster) : FaultTest
 [Collection(RedisClusterFixture.CollectionName)]
 public sealed class DeferTestsOnCluster(RedisClusterFixture cluster) : DeferTests(cluster.GetServerAsync);
 
+/// <summary>
+/// <see cref="ErrorQueueConsumerTests"/> on a Redis Cluster: <c>audit</c>, <c>audit_error</c> and
+/// <c>audit_error_error</c> share one hash tag, so the move between them is one script on one slot.
+/// </summary>
+[Collection(RedisClusterFixture.CollectionName)]
+public sealed class ErrorQueueConsumerTestsOnCluster(RedisClusterFixture cluster) : ErrorQueueConsumerTests(cluster.GetServerAsync);
+
 /// <summary><see cref="CrashRecoveryTests"/> on a Redis Cluster.</summary>
 [Collection(RedisClusterFixture.CollectionName)]
 public sealed class CrashRecoveryTestsOnCluster(RedisClusterFixture cluster) : CrashRecoveryTests(cluster.GetServerAsync);

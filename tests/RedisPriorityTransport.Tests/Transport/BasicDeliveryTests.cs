@@ -71,13 +71,21 @@ public class BasicDeliveryTests : TransportTestBase
     }
 
     [RedisFact]
-    public async Task Publishing_a_type_nobody_subscribes_to_is_not_an_error()
+    public async Task Publishing_a_type_nobody_subscribes_to_is_not_an_error_and_writes_nothing()
     {
         await StartHarness(_ => { });
 
         await Harness.Bus.Publish(new PingMessage("nobody"));
 
         Assert.True(await Harness.Published.Any<PingMessage>());
+        // Nothing was written: no queue of this bus holds a message (Redis keeps no empty hash or sorted set, so a
+        // message anywhere leaves a key).
+        var written = Redis.Connection.GetServers().SelectMany(server => server.Keys(pattern: KeyPrefix + "*"))
+            .Select(key => (string)key!)
+            .Where(key => key.EndsWith(":messages", StringComparison.Ordinal) || key.EndsWith(":ready", StringComparison.Ordinal)
+                || key.EndsWith(":delayed", StringComparison.Ordinal))
+            .ToArray();
+        Assert.Empty(written);
     }
 }
 

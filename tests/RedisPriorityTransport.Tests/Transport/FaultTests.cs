@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -167,12 +168,15 @@ public class FaultTests : TransportTestBase
 
 public record DeferredJob(string Id);
 
-public sealed class DeferringConsumer(AttemptCounter counter) : IConsumer<DeferredJob>
+public sealed class DeferringConsumer(AttemptCounter counter, ConcurrentQueue<string> transportIds) : IConsumer<DeferredJob>
 {
     public async Task Consume(ConsumeContext<DeferredJob> context)
     {
+        transportIds.Enqueue(context.GetPayload<RedisMessageContext>().TransportMessageId);
         if (counter.Attempt(context.Message.Id) == 1)
         {
+            // MassTransit.RabbitMQ's Defer (this library no longer has one that would clash with it): it sends the
+            // message to its own queue under its own id, which the transport turns into a redelivery in place.
             await context.Defer(TimeSpan.FromMilliseconds(500));
             return;
         }
@@ -196,9 +200,11 @@ public class DeferTests : TransportTestBase
     public async Task A_deferred_message_comes_back_after_the_delay_with_its_priority()
     {
         var counter = new AttemptCounter();
+        var transportIds = new ConcurrentQueue<string>();
         await StartHarness(x =>
         {
             x.AddSingleton(counter);
+            x.AddSingleton(transportIds);
             x.AddConsumer<DeferringConsumer>();
         });
 
@@ -211,5 +217,12 @@ public class DeferTests : TransportTestBase
         Assert.Equal(1, second.GetRedeliveryCount());
         Assert.True(second.TryGetPayload<RedisMessageContext>(out var redis));
         Assert.Equal(Urgency.Prioritize, redis.Priority.Urgency);
+        // The same record came back (no copy under a new id), and only it.
+        Assert.Equal([second.MessageId.ToString()!, second.MessageId.ToString()!], transportIds);
+        var queue = Queue("Deferring");
+        await Eventually.HoldsAsync(async () => await Database.HashLengthAsync(KeyPrefix + "{Deferring}:Deferring:messages") == 0,
+            TimeSpan.FromSeconds(10), "the deferred message acknowledged");
+        var counts = await queue.GetCountsAsync();
+        Assert.Equal(0, counts.Delayed + counts.InFlight + counts.Ready);
     }
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using MassTransit.Testing;
+using RedisPriorityTransport.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace RedisPriorityTransport.Tests.Transport;
@@ -37,8 +38,35 @@ public sealed class AuditConsumer : IConsumer<AuditEntry>
     public Task Consume(ConsumeContext<AuditEntry> context) => Task.CompletedTask;
 }
 
+public record RelayRequest(string Text);
+
+/// <summary>Sends, while consuming, one message without a priority of its own and one with a declared priority.</summary>
+public sealed class RelayConsumer : IConsumer<RelayRequest>
+{
+    public async Task Consume(ConsumeContext<RelayRequest> context)
+    {
+        var endpoint = await context.GetSendEndpoint(new Uri("queue:priorities"));
+        await endpoint.Send(new OrderPlaced("inherited"));
+        await endpoint.Send(new AuditEntry("declared-while-consuming"));
+    }
+}
+
 public class FeatureTests : TransportTestBase
 {
+    /// <summary>The one text field of a test message, read from its envelope.</summary>
+    static string TextOf(ReservedMessage message)
+    {
+        using var envelope = System.Text.Json.JsonDocument.Parse(message.Body);
+        var body = envelope.RootElement.GetProperty("message");
+        foreach (var name in new[] { "text", "orderId" })
+        {
+            if (body.TryGetProperty(name, out var value))
+                return value.GetString()!;
+        }
+
+        return "?";
+    }
+
     [Fact]
     public async Task A_message_published_by_a_consumer_inherits_the_urgency_of_the_message_it_consumes()
     {
@@ -64,7 +92,11 @@ public class FeatureTests : TransportTestBase
     [Fact]
     public async Task Priority_comes_from_the_override_then_the_message_then_the_consumed_message_then_normal()
     {
-        await StartHarness(x => x.AddConsumer<AuditConsumer>());
+        await StartHarness(x =>
+        {
+            x.AddConsumer<AuditConsumer>();
+            x.AddConsumer<RelayConsumer>();
+        });
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:priorities"));
         await using var queue = Queue("priorities");
 
@@ -72,11 +104,20 @@ public class FeatureTests : TransportTestBase
         await endpoint.Send(new AuditEntry("overridden"), context => context.SetUrgency(Urgency.Critical));
         await endpoint.Send(new Alarm("property", 9));
         await endpoint.Send(new OrderPlaced("plain"));
+        // The consumed message: a consumer of a High message sends one message without a priority (it inherits High)
+        // and one with a declared priority (the declaration wins over the consumed message).
+        await Harness.Bus.Publish(new RelayRequest("relay"), context => context.SetUrgency(Urgency.High));
+        Assert.True(await Harness.GetConsumerHarness<RelayConsumer>().Consumed.Any<RelayRequest>());
+        await Eventually.HoldsAsync(async () => (await queue.GetCountsAsync()).Ready == 6, TimeSpan.FromSeconds(30), "six messages in the queue");
 
         var messages = (await queue.ReserveAsync(10, TimeSpan.FromSeconds(30))).Messages;
         Assert.Equal(
-            [new MessagePriority(Urgency.Critical, "log"), new MessagePriority(Urgency.Urgent), new MessagePriority(Urgency.Normal), new MessagePriority(Urgency.Low, "log")],
-            messages.Select(m => m.Priority));
+            [
+                ("overridden", new MessagePriority(Urgency.Critical, "log")), ("property", new MessagePriority(Urgency.Urgent)),
+                ("inherited", new MessagePriority(Urgency.High)), ("plain", new MessagePriority(Urgency.Normal)),
+                ("declared", new MessagePriority(Urgency.Low, "log")), ("declared-while-consuming", new MessagePriority(Urgency.Low, "log")),
+            ],
+            messages.Select(m => (TextOf(m), m.Priority)));
     }
 
     [Fact]

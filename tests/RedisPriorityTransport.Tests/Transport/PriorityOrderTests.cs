@@ -88,7 +88,11 @@ public class PriorityOrderTests : TransportTestBase
         var random = new Random(concurrency * 7919 + count);
         string?[] kinds = ["alert", "transaction", "log", null, "unranked"];
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:random"));
-        await SendAll(Enumerable.Range(0, count).Select(i => new RankedEvent($"m{i}", random.Next(0, 11), kinds[random.Next(kinds.Length)])), endpoint);
+        // Sent one after another, so the send order is known here and the reference is built from it, not from the
+        // transport's own sequence numbers (which would hide a FIFO bug).
+        var sent = Enumerable.Range(0, count).Select(i => new RankedEvent($"m{i}", random.Next(0, 11), kinds[random.Next(kinds.Length)])).ToArray();
+        foreach (var message in sent)
+            await endpoint.Send(message);
 
         var handle = Harness.Bus.ConnectReceiveEndpoint("random", e =>
         {
@@ -99,8 +103,9 @@ public class PriorityOrderTests : TransportTestBase
         await WaitUntil(() => recorder.Count == count, TimeSpan.FromSeconds(180), $"{count} messages consumed");
 
         var started = recorder.All.OrderBy(s => s.Position).ToArray();
-        var reference = started.OrderByDescending(s => s.Urgency).ThenBy(s => Ranking.RankOf(s.Kind)).ThenBy(s => s.Sequence)
-            .Select((s, index) => (s.Name, index)).ToDictionary(p => p.Name, p => p.index);
+        var reference = sent.Select((m, sendIndex) => (m, sendIndex))
+            .OrderByDescending(x => x.m.Urgency).ThenBy(x => Ranking.RankOf(x.m.Kind)).ThenBy(x => x.sendIndex)
+            .Select((x, index) => (x.m.Name, index)).ToDictionary(p => p.Name, p => p.index);
         Assert.Equal(count, reference.Count);
         if (concurrency == 1)
         {

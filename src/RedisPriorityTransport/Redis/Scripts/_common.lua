@@ -77,9 +77,12 @@ local function make_ready(ready_key, sequence_key, messages_key, id)
   return nil
 end
 
--- Moves due delayed messages to the ready set, earliest due first. Returns an error reply, or nil.
+-- Moves due delayed messages to the ready set, earliest due first, at most `limit`. Returns an error reply, or nil
+-- and whether due messages remain (then the ready set's head may not be the most important due message yet).
 local function promote_due(ready_key, delayed_key, sequence_key, messages_key, now, limit)
-  local due = redis.call('ZRANGEBYSCORE', delayed_key, '-inf', now, 'LIMIT', 0, limit)
+  local due = redis.call('ZRANGEBYSCORE', delayed_key, '-inf', now, 'LIMIT', 0, limit + 1)
+  local more = #due > limit
+  if more then due[#due] = nil end
   for _, id in ipairs(due) do
     redis.call('ZREM', delayed_key, id)
     if redis.call('HEXISTS', messages_key, id) == 1 then
@@ -87,7 +90,7 @@ local function promote_due(ready_key, delayed_key, sequence_key, messages_key, n
       if err then return err end
     end
   end
-  return nil
+  return nil, more
 end
 
 -- Forgets the lease bookkeeping of a message that leaves the queue.
@@ -96,9 +99,43 @@ local function forget_delivery(tokens_key, deliveries_key, id)
   redis.call('HDEL', deliveries_key, id)
 end
 
--- Moves a stored message to another queue of the same hash tag, keeping its priority and body and adding the reason
--- (and any extra packed headers) to its headers. A damaged record (or one the client could not read: as_body)
--- travels whole as the body of a new one. Returns the id it has in the destination, or an error reply.
+-- Splits packed headers into a list of { name, value } in their order; nil when they are damaged.
+local function unpack_headers(packed)
+  local entries, position = {}, 1
+  while position <= #packed do
+    local fields = {}
+    for f = 1, 2 do
+      local colon = string.find(packed, ':', position, true)
+      if not colon then return nil end
+      local length = tonumber(string.sub(packed, position, colon - 1))
+      if not length or colon + length > #packed then return nil end
+      fields[f] = string.sub(packed, colon + 1, colon + length)
+      position = colon + length + 1
+    end
+    entries[#entries + 1] = fields
+  end
+  return entries
+end
+
+-- Packed headers with the entries of `updates` (packed too) replacing those of the same name, so a header written
+-- again (fault details, a redelivery count) never makes the record grow. Damaged headers are kept as they are.
+local function replace_headers(packed, updates)
+  if updates == nil or updates == '' then return packed end
+  local new_entries = unpack_headers(updates)
+  local old_entries = unpack_headers(packed)
+  if not new_entries or not old_entries then return packed .. updates end
+  local replaced = {}
+  for _, entry in ipairs(new_entries) do replaced[entry[1]] = true end
+  local out = ''
+  for _, entry in ipairs(old_entries) do
+    if not replaced[entry[1]] then out = pack_header(out, entry[1], entry[2]) end
+  end
+  return out .. updates
+end
+
+-- Moves a stored message to another queue of the same hash tag, keeping its priority and body; the reason (and any
+-- extra packed headers) replace headers of the same name. A damaged record (or one the client could not read:
+-- as_body) travels whole as the body of a new one. Returns the id it has in the destination, or an error reply.
 local function move_message(messages_key, id, dest_messages, dest_ready, dest_sequence, reason_header, reason,
                             extra_headers, now, as_body)
   local record = redis.call('HGET', messages_key, id)
@@ -115,18 +152,42 @@ local function move_message(messages_key, id, dest_messages, dest_ready, dest_se
   end
   local s = next_sequence(dest_sequence)
   if type(s) == 'table' then return s end
-  local headers = pack_header(m.h .. (extra_headers or ''), reason_header, reason)
+  local headers = replace_headers(m.h, pack_header(extra_headers or '', reason_header, reason))
   redis.call('HSET', dest_messages, dest_id, build_record(m.u, m.r, s, now, m.e, headers, m.body))
   redis.call('ZADD', dest_ready, score_of(m.u, m.r, s), dest_id)
   return dest_id
 end
 
--- Every script receives the queue's eight keys first, in this order (see docs/wire-format.md).
+-- Every script receives the queue's nine keys first, in this order (see docs/wire-format.md).
 local function queue_keys()
   return {
     ready = KEYS[1], delayed = KEYS[2], inflight = KEYS[3], sequence = KEYS[4],
-    lease = KEYS[5], messages = KEYS[6], tokens = KEYS[7], deliveries = KEYS[8],
+    lease = KEYS[5], messages = KEYS[6], tokens = KEYS[7], deliveries = KEYS[8], settled = KEYS[9],
   }
+end
+
+-- Remembers for window_ms that a message left the queue settled (acknowledged, dead-lettered, moved or cancelled),
+-- so a resend of its id within the window is a duplicate. A window of 0 remembers nothing.
+local function remember_settled(q, id, window_ms, now)
+  if window_ms and window_ms > 0 then
+    redis.call('ZADD', q.settled, now + window_ms, id)
+  end
+end
+
+-- Forgets settled ids whose window has passed, at most 1000 a call; run by reserve, which runs anyway wherever
+-- messages are settled, so the set holds little more than the ids still inside their window. Enqueue, on the
+-- producer's path, does not trim: is_known compares the window's end with now. (ZRANGEBYSCORE and ZREM rather than
+-- ZREMRANGEBYSCORE: the commands the documented ACL rule already allows.)
+local function trim_settled(q, now)
+  local expired = redis.call('ZRANGEBYSCORE', q.settled, '-inf', now, 'LIMIT', 0, 1000)
+  if #expired > 0 then redis.call('ZREM', q.settled, unpack(expired)) end
+end
+
+-- True when the id is waiting, delayed or in flight, or was settled and its window has not passed.
+local function is_known(q, id, now)
+  if redis.call('HEXISTS', q.messages, id) == 1 then return true end
+  local until_ms = redis.call('ZSCORE', q.settled, id)
+  return until_ms ~= false and tonumber(until_ms) > now
 end
 
 -- A destination queue (error or skipped) follows as three keys: ready, sequence, messages.
@@ -139,13 +200,15 @@ local function holds_lease(q, id, token)
   return redis.call('HGET', q.tokens, id) == token and redis.call('ZSCORE', q.inflight, id) ~= false
 end
 
--- Deletes a message in flight under the lease token. Returns 1, or 0 when the lease is no longer held.
-local function acknowledge(q, id, token)
+-- Deletes a message in flight under the lease token, remembering its id for window_ms. Returns 1, or 0 when the
+-- lease is no longer held.
+local function acknowledge(q, id, token, window_ms, now)
   if not holds_lease(q, id, token) then
     return 0
   end
   redis.call('ZREM', q.inflight, id)
   redis.call('HDEL', q.messages, id)
   forget_delivery(q.tokens, q.deliveries, id)
+  remember_settled(q, id, window_ms, now)
   return 1
 end

@@ -1,8 +1,12 @@
 -- Returns expired leases to the ready set at their original place (delivery count kept: it already counts the lost
--- delivery), or moves messages that used up their deliveries to the error queue with a reason.
--- Returns two numbers: returned, dead-lettered (or an error reply as the first value).
-local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, limit)
-  local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit)
+-- delivery), or moves messages that used up their deliveries to the error queue with a reason (remembering their id
+-- for window_ms, see remember_settled). Handles at most `limit`.
+-- Returns three values: returned, dead-lettered (or an error reply as the first value), and whether expired leases
+-- remain.
+local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, limit, window_ms)
+  local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit + 1)
+  local more = #expired > limit
+  if more then expired[#expired] = nil end
   local returned, dead = 0, 0
   for _, id in ipairs(expired) do
     redis.call('ZREM', q.inflight, id)
@@ -14,6 +18,7 @@ local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, l
         local moved = move_message(q.messages, id, error_q.messages, error_q.ready, error_q.sequence, reason_header,
           'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now)
         if type(moved) == 'table' then return moved end
+        remember_settled(q, id, window_ms, now)
         dead = dead + 1
       else
         local err = make_ready(q.ready, q.sequence, q.messages, id)
@@ -24,5 +29,5 @@ local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, l
       redis.call('HDEL', q.deliveries, id)
     end
   end
-  return returned, dead
+  return returned, dead, more
 end

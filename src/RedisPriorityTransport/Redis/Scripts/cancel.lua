@@ -1,6 +1,6 @@
 -- Removes a waiting (ready or delayed) message. A message in flight is not cancelled.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- ARGV[1] id
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- ARGV[1] id    ARGV[2] duplicate detection window ms (0 = off)
 -- Returns: 1 when removed, 0 when the message is not waiting.
 --@include _common
 local q = queue_keys()
@@ -10,4 +10,5 @@ if redis.call('ZREM', q.ready, id) == 0 and redis.call('ZREM', q.delayed, id) ==
 end
 redis.call('HDEL', q.messages, id)
 forget_delivery(q.tokens, q.deliveries, id)
+remember_settled(q, id, tonumber(ARGV[2]), now_ms())
 return 1

@@ -1,6 +1,6 @@
 -- Changes the urgency and event type of a waiting (ready or delayed) message. It keeps its enqueue sequence, so
 -- within its new class it stands where its enqueue order puts it.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] id    ARGV[2] urgency    ARGV[3] rank    ARGV[4] event type ('' for none)
 -- Returns: 1 when changed, 0 when the message is not waiting or its record is unreadable.
 --@include _common

@@ -1,10 +1,10 @@
 -- Reads the counts of a queue in one consistent snapshot.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..10] optional: the ready sets of the queue's error and skipped queues
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- KEYS[10..11] optional: the ready sets of the queue's error and skipped queues
 -- ARGV[1] unused (kept so every script has an ARGV[1])
 -- Returns: { now ms, in flight, delayed, ready count for urgency 10 down to 0 (11 values),
 --            oldest enqueue ms for the high, normal and low bands (-1 when empty),
---            then, when KEYS[9..10] are given, the error and skipped depths }
+--            then, when KEYS[10..11] are given, the error and skipped depths }
 --@include _common
 local q = queue_keys()
 local out = { now_ms(), redis.call('ZCARD', q.inflight), redis.call('ZCARD', q.delayed) }
@@ -31,8 +31,8 @@ end
 out[#out + 1] = oldest(10, 8)
 out[#out + 1] = oldest(7, 4)
 out[#out + 1] = oldest(3, 0)
-if KEYS[10] then
-  out[#out + 1] = redis.call('ZCARD', KEYS[9])
+if KEYS[11] then
   out[#out + 1] = redis.call('ZCARD', KEYS[10])
+  out[#out + 1] = redis.call('ZCARD', KEYS[11])
 end
 return out

@@ -1,5 +1,6 @@
--- Enqueues one or more messages atomically, skipping ids already waiting, delayed or in flight.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- Enqueues one or more messages atomically, skipping ids already waiting, delayed or in flight, or settled within
+-- the queue's duplicate detection window (see remember_settled).
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] wake channel
 -- ARGV[2..] groups of 7: id, body, packed headers, urgency (0..10), rank (0..255), event type ('' for none), delay ms (0 = ready now)
 -- Returns: one integer per message, 1 = added, 0 = duplicate.
@@ -11,7 +12,7 @@ local added_ready, new_delayed_head = false, false
 local results = {}
 for i = 2, #ARGV, 7 do
   local id = ARGV[i]
-  if redis.call('HEXISTS', q.messages, id) == 1 then
+  if is_known(q, id, now) then
     results[#results + 1] = 0
   else
     local urgency, rank, event_type, delay = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 6])

@@ -1,5 +1,5 @@
 -- Deletes every message of the queue (ready, delayed and in flight); the sequence and lease counters stay.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] unused (kept so every script has an ARGV[1])
 -- Returns: the number of messages deleted.
 local count = redis.call('HLEN', KEYS[6])

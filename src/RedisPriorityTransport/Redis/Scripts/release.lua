@@ -1,7 +1,10 @@
--- Gives a message back: to the ready set at its original place, or to the delayed set for a while.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- Gives a message back: to the ready set at its original place, or to the delayed set for a while (when due it is
+-- ready at its original place too: the record keeps its sequence). Optionally replaces some of its headers (a
+-- redelivery writes its new count), so the same record, under the same id, is delivered again: never a copy.
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] delay ms (0 = ready now)
--- ARGV[4] '1' to not count this delivery (a graceful shutdown), else '0'    ARGV[5] wake channel
+-- ARGV[4] '1' to not count this delivery (a graceful shutdown, a redelivery), else '0'    ARGV[5] wake channel
+-- ARGV[6] packed headers replacing those of the same name ('' or absent for none)
 -- Returns: 1 when released, 0 when the lease is not held.
 --@include _common
 local q = queue_keys()
@@ -13,6 +16,12 @@ redis.call('ZREM', q.inflight, id)
 redis.call('HDEL', q.tokens, id)
 if ARGV[4] == '1' then
   redis.call('HINCRBY', q.deliveries, id, -1)
+end
+if ARGV[6] and ARGV[6] ~= '' then
+  local m = parse_record(redis.call('HGET', q.messages, id))
+  if m then
+    redis.call('HSET', q.messages, id, build_record(m.u, m.r, m.s, m.t, m.e, replace_headers(m.h, ARGV[6]), m.body))
+  end
 end
 local delay = tonumber(ARGV[3])
 if delay > 0 then

@@ -1,5 +1,5 @@
 -- Extends the leases of messages still held under their tokens.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] lease ms    ARGV[2..] pairs: id, lease token
 -- Returns: { new expiry ms, then 1 or 0 per pair (0 = lease lost) }
 --@include _common

@@ -1,11 +1,14 @@
 -- Reserves up to N ready messages in priority order under a lease. First acknowledges the finished messages it is
 -- given (so a consumer settles and refills its slots in one round trip), reclaims expired leases (back to ready at
 -- their original place, or to the error queue past the maximum delivery count) and promotes due delayed messages.
--- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..11] the error queue: ready, sequence, messages
+-- While more expired leases or due messages remain than one call handles, it reserves nothing (and says "due now"),
+-- so a lower class already ready never passes a more important message still waiting to be promoted.
+-- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- KEYS[10..12] the error queue: ready, sequence, messages
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
+-- ARGV[7+2A] duplicate detection window ms (0 or absent = off)
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
 --            A, then per acknowledgement 1 (deleted) or 0 (lease no longer held),
 --            then per message: id, record, delivery count, lease token }
@@ -17,14 +20,18 @@ local now = now_ms()
 
 local acknowledged = {}
 local ack_count = tonumber(ARGV[6] or '0')
+local window_ms = tonumber(ARGV[7 + 2 * ack_count] or '0')
 for i = 1, ack_count do
-  acknowledged[i] = acknowledge(q, ARGV[5 + 2 * i], ARGV[6 + 2 * i])
+  acknowledged[i] = acknowledge(q, ARGV[5 + 2 * i], ARGV[6 + 2 * i], window_ms, now)
 end
+trim_settled(q, now)
 
-local returned, dead = reclaim_expired(q, tonumber(ARGV[3]), target_keys(9), ARGV[4], now, limit)
+local returned, dead, more_expired = reclaim_expired(q, tonumber(ARGV[3]), target_keys(10), ARGV[4], now, limit, window_ms)
 if type(returned) == 'table' then return returned end
-local err = promote_due(q.ready, q.delayed, q.sequence, q.messages, now, limit)
+local err, more_due = promote_due(q.ready, q.delayed, q.sequence, q.messages, now, limit)
 if err then return err end
+local backlog = more_expired or more_due
+if backlog then max_messages = 0 end
 
 local expiry = now + lease_ms
 local out = { -1, now, expiry, returned, dead, ack_count }
@@ -49,7 +56,9 @@ if max_messages > 0 then
   end
 end
 local head = redis.call('ZRANGE', q.delayed, 0, 0, 'WITHSCORES')
-if #head > 0 then
+if backlog then
+  out[1] = 0
+elseif #head > 0 then
   out[1] = math.max(0, tonumber(head[2]) - now)
 end
 return out

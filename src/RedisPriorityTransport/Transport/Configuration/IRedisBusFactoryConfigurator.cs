@@ -38,6 +38,13 @@ public interface IRedisBusFactoryConfigurator : IBusFactoryConfigurator<IRedisRe
     int MaxDeliveryCount { set; }
 
     /// <summary>
+    /// The default duplicate detection window of every receive endpoint (off unless set); see
+    /// <see cref="IRedisReceiveEndpointConfigurator.DuplicateDetectionWindow"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window is not positive.</exception>
+    TimeSpan? DuplicateDetectionWindow { set; }
+
+    /// <summary>
     /// The largest serialized message (envelope) the bus sends or publishes, in bytes (16 MiB unless set); the same as
     /// <see cref="IRedisHostConfigurator.MaxMessageBytes"/>, for a bus that calls no <c>Host</c> method.
     /// </summary>
@@ -78,6 +85,15 @@ public interface IRedisReceiveEndpointConfigurator : IReceiveEndpointConfigurato
 
     /// <summary>How many deliveries a message gets (counting lease expiries) before it goes to the error queue.</summary>
     int MaxDeliveryCount { set; }
+
+    /// <summary>
+    /// How long after a message is settled here (consumed, moved to the error or skipped queue, or dead-lettered) a
+    /// send or publish of its <c>MessageId</c> to this queue is still dropped as a duplicate. Off (null) unless set:
+    /// then a MessageId is a duplicate only while its message is waiting, delayed or in flight. Each id remembered costs
+    /// Redis memory for the window (about 145 bytes for a Guid id, see docs/transport.md).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window is not positive.</exception>
+    TimeSpan? DuplicateDetectionWindow { set; }
 
     /// <summary>Deletes every waiting message of the queue when the endpoint starts.</summary>
     bool PurgeOnStartup { set; }

@@ -34,6 +34,11 @@ internal sealed class RedisBusFactoryConfigurator : BusFactoryConfigurator, IRed
         set => _hostConfiguration.DefaultMaxDeliveryCount = value;
     }
 
+    public TimeSpan? DuplicateDetectionWindow
+    {
+        set => _hostConfiguration.Settings.DuplicateDetectionWindow = value;
+    }
+
     public int MaxMessageBytes
     {
         set => _hostConfiguration.Settings.MaxMessageBytes = value;

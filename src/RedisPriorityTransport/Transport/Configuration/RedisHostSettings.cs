@@ -62,6 +62,15 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
 
     public EventTypeRanking Ranking { get; set; } = EventTypeRanking.None;
 
+    TimeSpan? _duplicateDetectionWindow;
+
+    /// <summary>The duplicate detection window of receive endpoints that set none (null: off).</summary>
+    public TimeSpan? DuplicateDetectionWindow
+    {
+        get => _duplicateDetectionWindow;
+        set => _duplicateDetectionWindow = PriorityQueueSettings.ValidateDuplicateDetectionWindow(value);
+    }
+
     public List<Action<ConfigurationOptions>> OptionChanges { get; } = [];
 
     public void ConfigureOptions(Action<ConfigurationOptions> configure)
@@ -87,9 +96,13 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
         return new Uri($"redis://{text}/");
     }
 
-    public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null)
+    public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null, TimeSpan? duplicateDetectionWindow = null)
     {
-        var settings = new PriorityQueueSettings { KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason", MaxBodyBytes = MaxMessageBytes };
+        var settings = new PriorityQueueSettings
+        {
+            KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason", MaxBodyBytes = MaxMessageBytes,
+            DuplicateDetectionWindow = duplicateDetectionWindow,
+        };
         if (maxDeliveryCount is { } max)
             settings.MaxDeliveryCount = max;
         return settings;

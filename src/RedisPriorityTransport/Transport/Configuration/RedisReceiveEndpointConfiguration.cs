@@ -53,6 +53,20 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
 
     public bool PurgeOnStartup { get; set; }
 
+    TimeSpan? _duplicateDetectionWindow;
+    bool _duplicateDetectionWindowSet;
+
+    /// <summary>This endpoint's window, or the bus default when it set none.</summary>
+    public TimeSpan? DuplicateDetectionWindow
+    {
+        get => _duplicateDetectionWindowSet ? _duplicateDetectionWindow : _hostConfiguration.Settings.DuplicateDetectionWindow;
+        set
+        {
+            _duplicateDetectionWindow = PriorityQueueSettings.ValidateDuplicateDetectionWindow(value);
+            _duplicateDetectionWindowSet = true;
+        }
+    }
+
     /// <summary>True for temporary endpoints (the bus endpoint, temporary definitions): the queue is deleted when the endpoint stops.</summary>
     public bool DeleteOnStop { get; set; }
 
@@ -115,8 +129,9 @@ internal sealed class RedisReceiveEndpointBuilder(RedisHostConfiguration hostCon
     {
         var context = new RedisReceiveEndpointContext(hostConfiguration, configuration, _topics.ToArray());
         context.GetOrAddPayload(() => hostConfiguration.Topology);
-        IErrorTransport errorTransport = new RedisErrorTransport(QueueNames.HashTagOf(configuration.QueueName) + PriorityQueueSettings.ErrorQueueSuffix);
-        IDeadLetterTransport deadLetterTransport = new RedisDeadLetterTransport(QueueNames.HashTagOf(configuration.QueueName) + PriorityQueueSettings.SkippedQueueSuffix);
+        // orders_error faults into orders_error_error (MassTransit's naming): a fault never loops a message back to its own queue.
+        IErrorTransport errorTransport = new RedisErrorTransport(QueueNames.ErrorQueueOf(configuration.QueueName));
+        IDeadLetterTransport deadLetterTransport = new RedisDeadLetterTransport(QueueNames.SkippedQueueOf(configuration.QueueName));
         context.GetOrAddPayload(() => errorTransport);
         context.GetOrAddPayload(() => deadLetterTransport);
         return context;
