@@ -218,11 +218,17 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         cancellationToken.ThrowIfCancellationRequested();
         var redis = await EnsureQueueAsync(queueName).ConfigureAwait(false);
         long moved = 0;
+        long? present = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var batch = present is { } total ? (int)Math.Min(options.BatchSize, total - moved) : options.BatchSize;
+            if (batch <= 0)
+                break;
             var result = await MutateAsync(redis, AdminScripts.Redrive, queueName, user, reason ?? "",
-                [sourceName, AdminScripts.WakeChannelOf(redis.KeyPrefix, queueName), "all", options.BatchSize]).ConfigureAwait(false);
+                [sourceName, AdminScripts.WakeChannelOf(redis.KeyPrefix, queueName), "all", batch]).ConfigureAwait(false);
             var count = (long)result[0];
+            // "All" means those there when the redrive began: messages that fail again meanwhile are not moved round and round.
+            present ??= count + (long)result[1];
             moved += count;
             // Done when the source is empty, or when what is left cannot move (its id is queued again).
             if (count == 0 || (long)result[1] == 0)
