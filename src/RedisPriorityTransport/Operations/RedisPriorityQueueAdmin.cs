@@ -149,7 +149,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         return new AuditEntry
         {
             Id = (string)result[2]!,
-            Time = DateTimeOffset.FromUnixTimeMilliseconds((long)result[3]),
+            Time = AdminResults.TimeOfEntry((string)result[2]!),
             QueueName = queueName,
             MessageId = messageId,
             Action = AuditAction.ChangePriority,
@@ -175,7 +175,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         return new AuditEntry
         {
             Id = (string)result[2]!,
-            Time = DateTimeOffset.FromUnixTimeMilliseconds((long)result[3]),
+            Time = AdminResults.TimeOfEntry((string)result[2]!),
             QueueName = queueName,
             MessageId = messageId,
             Action = AuditAction.Cancel,

@@ -87,6 +87,20 @@ public sealed class HistoryTests : AdminTestBase
     }
 
     [RedisFact]
+    public async Task A_message_history_finds_entries_anywhere_in_a_full_stream()
+    {
+        var queue = Queue();
+        await FillAsync(queue, ("first", 5), ("busy", 5));
+        var admin = AdminWith(o => o.AuditMaxLength = 3_000);
+        await admin.UrgentAsync("orders", "first", Operator, "the oldest entry");
+        for (var i = 0; i < 2_900; i += 100)
+            await Task.WhenAll(Enumerable.Range(i, 100).Select(n => admin.ChangePriorityAsync("orders", "busy", (Urgency)(n % 11), Operator, "noise")));
+
+        Assert.Equal("the oldest entry", Assert.Single(await admin.GetMessageHistoryAsync("orders", "first")).Reason);
+        Assert.Equal(2_900, (await admin.GetMessageHistoryAsync("orders", "busy")).Count);
+    }
+
+    [RedisFact]
     public async Task Every_change_is_in_the_history_at_once_with_its_change()
     {
         var queue = Queue();

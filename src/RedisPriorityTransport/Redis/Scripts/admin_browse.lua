@@ -27,21 +27,20 @@ local min_u, max_u = tonumber(ARGV[8]), tonumber(ARGV[9])
 local event_type, type_part, wanted_id = ARGV[10], ARGV[11], ARGV[12]
 local out = { now_ms(), '', '' }
 
-local function matches(id, m, types)
+-- The cheap tests first; the message types are read from the record only when a filter or the page needs them.
+local function matches(m)
   if not m then return min_u == 0 and event_type == '' and type_part == '' end
   local u = tonumber(m.u)
   if u < min_u or u > max_u then return false end
   if event_type == '-' and m.e ~= '' then return false end
   if event_type ~= '' and event_type ~= '-' and m.e ~= event_type then return false end
-  if type_part ~= '' and not string.find(string.lower(types), type_part, 1, true) then return false end
+  if type_part ~= '' and not string.find(string.lower(message_types(m.h, m.body)), type_part, 1, true) then return false end
   return true
 end
 
 local function emit(id, score)
-  local record = redis.call('HGET', messages, id)
-  local m = parse_record(record)
-  local types = m and message_types(m.h, m.body) or ''
-  if not matches(id, m, types) then return false end
+  local m = parse_record(redis.call('HGET', messages, id))
+  if not matches(m) then return false end
   local deliveries = 0
   if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end
   out[#out + 1] = id
@@ -51,7 +50,7 @@ local function emit(id, score)
   out[#out + 1] = m and m.e or ''
   out[#out + 1] = m and m.h or ''
   out[#out + 1] = deliveries
-  out[#out + 1] = types
+  out[#out + 1] = m and message_types(m.h, m.body) or ''
   return true
 end
 

@@ -17,17 +17,27 @@ local out = { '' }
 local start = ARGV[1]
 local found, examined = 0, 0
 local last
+
+-- Compares the wanted fields in place: no table is built for an entry that does not match.
+local function matches(flat)
+  if user == '' and action == '' and message == '' then return true end
+  local ok_user, ok_action, ok_message = user == '', action == '', message == ''
+  for i = 1, #flat, 2 do
+    local name = flat[i]
+    if name == 'user' then ok_user = ok_user or flat[i + 1] == user
+    elseif name == 'action' then ok_action = ok_action or flat[i + 1] == action
+    elseif name == 'message' then ok_message = ok_message or flat[i + 1] == message end
+  end
+  return ok_user and ok_action and ok_message
+end
 while found < page_size and examined < scan_limit do
-  local count = math.min(200, scan_limit - examined)
+  local count = math.min(1000, scan_limit - examined)
   local batch = redis.call('XREVRANGE', q.audit, start, ARGV[2], 'COUNT', count)
   if #batch == 0 then last = nil; break end
   for _, entry in ipairs(batch) do
     examined = examined + 1
     last = entry[1]
-    local fields = {}
-    for i = 1, #entry[2], 2 do fields[entry[2][i]] = entry[2][i + 1] end
-    if (user == '' or fields.user == user) and (action == '' or fields.action == action)
-        and (message == '' or fields.message == message) then
+    if matches(entry[2]) then
       out[#out + 1] = entry[1]
       out[#out + 1] = entry[2]
       found = found + 1
