@@ -85,8 +85,8 @@ public interface IPriorityQueueAdmin
     Task<AuditPage> GetHistoryAsync(string queueName, AuditQuery? query = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The audit history of one message, oldest first. Scans the queue's audit stream (at most
-    /// <see cref="PriorityQueueAdminOptions.AuditMaxLength"/> entries, a few milliseconds of Redis time at the default).
+    /// The audit history of one message, oldest first: its newest 100 entries still in the queue's audit stream, read
+    /// through a per-message index (no scan of the stream).
     /// </summary>
     Task<IReadOnlyList<AuditEntry>> GetMessageHistoryAsync(string queueName, string messageId, CancellationToken cancellationToken = default);
 }

@@ -307,9 +307,8 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         QueueNames.ValidateMessageId(messageId, nameof(messageId));
         cancellationToken.ThrowIfCancellationRequested();
         var redis = await EnsureQueueAsync(queueName).ConfigureAwait(false);
-        // The whole stream, which the options cap (trimming keeps up to one node more: hence the slack).
-        var limit = options.AuditMaxLength * 2 + 1000;
-        var (entries, _) = await ReadHistoryAsync(redis, queueName, "+", "-", limit, limit, "", "", messageId).ConfigureAwait(false);
+        // Read through the audit index: the page size and scan limit do not apply.
+        var (entries, _) = await ReadHistoryAsync(redis, queueName, "+", "-", 1, 1, "", "", messageId).ConfigureAwait(false);
         return entries.AsEnumerable().Reverse().ToArray();
     }
 

@@ -2,8 +2,17 @@ using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
-public sealed class CancelRedrivePurgeTests : AdminTestBase
+public class CancelRedrivePurgeTests : AdminTestBase
 {
+    public CancelRedrivePurgeTests()
+    {
+    }
+
+    protected CancelRedrivePurgeTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task Cancel_removes_a_waiting_or_delayed_message_and_the_entry_keeps_what_it_was()
     {

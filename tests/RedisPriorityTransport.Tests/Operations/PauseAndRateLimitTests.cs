@@ -2,8 +2,17 @@ using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
-public sealed class PauseAndRateLimitTests : AdminTestBase
+public class PauseAndRateLimitTests : AdminTestBase
 {
+    public PauseAndRateLimitTests()
+    {
+    }
+
+    protected PauseAndRateLimitTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task A_paused_queue_reserves_nothing_accepts_messages_and_resumes()
     {

@@ -4,7 +4,7 @@
 -- queue's size. Filters are applied here; a page examines at most the scan limit, so a sparse filter may return a
 -- short page with a cursor to go on.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] state: ready, delayed, inflight, error or skipped    ARGV[2] cursor score ('' for the first page)
 -- ARGV[3] cursor id    ARGV[4] page size    ARGV[5] scan limit (messages examined at most)
 -- ARGV[6] lowest score to consider ('-inf')    ARGV[7] score to stop before ('+inf')
@@ -39,7 +39,15 @@ local function matches(m)
 end
 
 local function emit(id, score)
-  local m = parse_record(redis.call('HGET', messages, id))
+  local record = redis.call('HGET', messages, id)
+  -- A message type found nowhere in the part of the record message_types reads (metadata, event type, headers, the
+  -- body's first 8 KiB) cannot match: such a message is skipped without parsing the record.
+  if type_part ~= '' and record then
+    local meta, elen, hlen = string.match(string.sub(record, 1, 80), '^(%d+,%d+,%d+,%d+,(%d+),(%d+))|')
+    local reach = meta and (#meta + 1 + tonumber(elen) + tonumber(hlen) + 8192) or #record
+    if not string.find(string.lower(string.sub(record, 1, reach)), type_part, 1, true) then return false end
+  end
+  local m = parse_record(record)
   if not matches(m) then return false end
   local deliveries = 0
   if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end

@@ -2,7 +2,7 @@
 -- score range each, O(log N)), the enqueue time of the oldest ready message per band, the in-flight, delayed, error
 -- and skipped depths, and the pause flag and rate limit. Never walks the messages.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] unused (kept so every script has an ARGV[1])
 -- Returns: { now ms, in flight, delayed, error, skipped, ready count for urgency 10 down to 0 (11 values),
 --            oldest enqueue ms for the high, normal and low bands (-1 when empty), paused (1/0),
