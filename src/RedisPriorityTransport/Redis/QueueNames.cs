@@ -141,6 +141,9 @@ internal sealed class QueueKeys
         Deliveries = stem + "deliveries";
         Settled = stem + "settled";
         WakeChannel = stem + "wake";
+        Control = stem + "control";
+        Audit = stem + "audit";
+        AuditIndex = stem + "audit:index";
         All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries, Settled];
     }
 
@@ -156,6 +159,15 @@ internal sealed class QueueKeys
     public string Deliveries { get; }
     public string Settled { get; }
     public string WakeChannel { get; }
+
+    /// <summary>The pause flag and rate limit the reserve script reads (written by the admin scripts).</summary>
+    public string Control { get; }
+
+    /// <summary>The capped stream of admin actions on the queue.</summary>
+    public string Audit { get; }
+
+    /// <summary>Message id → the ids of its newest audit entries, so a message's history needs no scan of the stream.</summary>
+    public string AuditIndex { get; }
 
     /// <summary>The nine keys every script receives first, in the order the scripts expect.</summary>
     public RedisKey[] All { get; }

@@ -5,15 +5,19 @@
 -- so a lower class already ready never passes a more important message still waiting to be promoted.
 -- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- KEYS[10..12] the error queue: ready, sequence, messages
+-- KEYS[13] the queue's control hash (pause flag, rate limit; see admin_control.lua)
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
 -- ARGV[7+2A] duplicate detection window ms (0 or absent = off)
+-- A paused queue reserves nothing; a rate-limited one at most what its window has left, and then the first value
+-- is the ms until the window reopens when that comes before the next delayed message (so the caller waits, not spins).
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
 --            A, then per acknowledgement 1 (deleted) or 0 (lease no longer held),
 --            then per message: id, record, delivery count, lease token }
 --@include _common
 --@include _reclaim
+--@include _admission
 local q = queue_keys()
 local max_messages, lease_ms, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])
 local now = now_ms()
@@ -38,8 +42,10 @@ local out = { -1, now, expiry, returned, dead, ack_count }
 for i = 1, ack_count do
   out[#out + 1] = acknowledged[i]
 end
-if max_messages > 0 then
-  local popped = redis.call('ZPOPMIN', q.ready, max_messages)
+local admitted, reopens_in, spend = admission(KEYS[13], max_messages, now)
+if admitted > 0 then
+  local popped = redis.call('ZPOPMIN', q.ready, admitted)
+  spend(#popped / 2)
   for i = 1, #popped, 2 do
     local id = popped[i]
     local record = redis.call('HGET', q.messages, id)
@@ -60,5 +66,8 @@ if backlog then
   out[1] = 0
 elseif #head > 0 then
   out[1] = math.max(0, tonumber(head[2]) - now)
+end
+if reopens_in and (out[1] < 0 or reopens_in < out[1]) then
+  out[1] = reopens_in
 end
 return out
