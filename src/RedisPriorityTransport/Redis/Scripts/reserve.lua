@@ -6,6 +6,9 @@
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
+-- ARGV[7+2A] lease token prefix (10 digits, random per client instance)    ARGV[8+2A] first token counter: the n-th
+--   message's token is the prefix followed by (counter + n - 1) in 9 digits, so tokens never repeat across consumers
+--   even when a failover loses writes (a per-queue counter could hand out a token again)
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
 --            A, then per acknowledgement 1 (deleted) or 0 (lease no longer held),
 --            then per message: id, record, delivery count, lease token }
@@ -26,6 +29,7 @@ if type(returned) == 'table' then return returned end
 local err = promote_due(q.ready, q.delayed, q.sequence, q.messages, now, limit)
 if err then return err end
 
+local token_prefix, token_counter = ARGV[7 + 2 * ack_count], tonumber(ARGV[8 + 2 * ack_count])
 local expiry = now + lease_ms
 local out = { -1, now, expiry, returned, dead, ack_count }
 for i = 1, ack_count do
@@ -38,7 +42,8 @@ if max_messages > 0 then
     local record = redis.call('HGET', q.messages, id)
     -- A member without its record was left by a foreign writer; there is nothing to deliver.
     if record then
-      local token = redis.call('INCR', q.lease)
+      local token = token_prefix .. string.format('%09d', token_counter)
+      token_counter = token_counter + 1
       redis.call('HSET', q.tokens, id, token)
       redis.call('ZADD', q.inflight, expiry, id)
       out[#out + 1] = id
