@@ -87,9 +87,14 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
         return new Uri($"redis://{text}/");
     }
 
+    /// <summary>How often an idle endpoint checks its queue without a wake-up (the engine's default unless set; tests only).</summary>
+    internal TimeSpan? FallbackPollInterval { get; set; }
+
     public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null)
     {
         var settings = new PriorityQueueSettings { KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason", MaxBodyBytes = MaxMessageBytes };
+        if (FallbackPollInterval is { } poll)
+            settings.FallbackPollInterval = poll;
         if (maxDeliveryCount is { } max)
             settings.MaxDeliveryCount = max;
         return settings;
