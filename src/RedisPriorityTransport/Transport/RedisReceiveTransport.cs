@@ -77,6 +77,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             _queue = await StartQueue().ConfigureAwait(false);
             if (_queue is null)
                 return;
+            // Ready covers any unreachable report made while starting.
+            Interlocked.Exchange(ref _faulted, 0);
             await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
             SetReady();
             _renewal = Task.Run(RenewLeases);
