@@ -71,9 +71,16 @@ public sealed class LeaseSafetyTests : TransportTestBase
         await endpoint.Send(new GatedJob("wake"));
 
         // The second delivery is handled while the first still runs: a visible second handling, not a silent park.
-        await Eventually.HoldsAsync(() => Task.FromResult(gate.StartsOf("stuck") == 2), TimeSpan.FromSeconds(30),
-            "the redelivery of 'stuck' to start while its first delivery still runs");
-        gate.Open();
+        try
+        {
+            await Eventually.HoldsAsync(() => Task.FromResult(gate.StartsOf("stuck") == 2), TimeSpan.FromSeconds(30),
+                "the redelivery of 'stuck' to start while its first delivery still runs");
+        }
+        finally
+        {
+            gate.Open();
+        }
+
         await using var queue = Queue("GatedJob");
         await Eventually.HoldsAsync(async () => await queue.GetCountsAsync() is { Ready: 0, InFlight: 0 }, TimeSpan.FromSeconds(30),
             "the queue to be empty");
@@ -96,9 +103,16 @@ public sealed class LeaseSafetyTests : TransportTestBase
         await endpoint.Send(new GatedJob("hung"));
 
         // The first handler hangs; past MaxLockDuration the message is given back and delivered again.
-        await Eventually.HoldsAsync(() => Task.FromResult(gate.StartsOf("hung") == 2), TimeSpan.FromSeconds(30),
-            "the hung message to be given back and delivered again");
-        gate.Open();
+        try
+        {
+            await Eventually.HoldsAsync(() => Task.FromResult(gate.StartsOf("hung") == 2), TimeSpan.FromSeconds(30),
+                "the hung message to be given back and delivered again");
+        }
+        finally
+        {
+            gate.Open();
+        }
+
         await Eventually.HoldsAsync(() => Task.FromResult(gate.LeaseValidAtEnd.Count == 2), TimeSpan.FromSeconds(30), "both handlers to end");
         // The hung handler learns its lease is gone; the second one holds its lease.
         Assert.False(gate.LeaseValidAtEnd[1], "The hung handler's lock context still reported its lease held.");
