@@ -122,3 +122,83 @@ public sealed class LeaseSafetyTests : TransportTestBase
             "the queue to be empty");
     }
 }
+
+/// <summary>
+/// A renewal that fails is retried within the lease, not a whole renewal interval later (issue 14, hole 2). Runs on a
+/// Redis of its own: it breaks the queue's in-flight key for a moment and counts the server's WRONGTYPE errors.
+/// </summary>
+public sealed class LeaseRenewalRetryTests() : TransportTestBase(StartOwnServer)
+{
+    LocalRedisProcess? _server;
+    static LocalRedisProcess? _starting;
+
+    static async Task<RedisServerHandle> StartOwnServer()
+    {
+        var process = await LocalRedisProcess.StartAsync();
+        _starting = process;
+        return await RedisServerHandle.ConnectAsync(process.Configuration, $"redis-server pid {process.ProcessId}", null);
+    }
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _server = _starting;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_renewal_is_retried_promptly_within_the_lease()
+    {
+        var counter = new AttemptCounter();
+        await StartHarness(x =>
+        {
+            x.AddSingleton(counter);
+            x.AddConsumer<SlowJobConsumer>(c => c.ConcurrentMessageLimit = 1);
+        }, (_, cfg) => cfg.LockDuration = TimeSpan.FromSeconds(3));
+        await Harness.Bus.Publish(new SlowJob("long", 8000));
+        var inflight = $"{KeyPrefix}{{SlowJob}}:SlowJob:inflight";
+        var saved = $"{KeyPrefix}{{SlowJob}}:saved";
+
+        // Wait for a renewal, so the next one is a whole interval away.
+        var first = await Eventually.ValueAsync(async () => (await Database.SortedSetRangeByRankWithScoresAsync(inflight)) is [var only] ? only.Score : (double?)null,
+            TimeSpan.FromSeconds(30), "the job to be in flight");
+        await Eventually.HoldsAsync(async () => (await Database.SortedSetRangeByRankWithScoresAsync(inflight)) is [var only] && only.Score > first,
+            TimeSpan.FromSeconds(30), "a first renewal");
+        var renewed = (await Database.SortedSetRangeByRankWithScoresAsync(inflight)).Single().Score;
+
+        // Break the in-flight key (atomically): the next renewal fails with WRONGTYPE. Restore it as soon as it did.
+        var errorsBefore = await WrongTypeErrors();
+        await Database.ScriptEvaluateAsync("redis.call('RENAME', KEYS[1], KEYS[2]); redis.call('SET', KEYS[1], 'broken')", [inflight, saved]);
+        try
+        {
+            await Eventually.HoldsAsync(async () => await WrongTypeErrors() > errorsBefore, TimeSpan.FromSeconds(30), "a renewal to fail");
+        }
+        finally
+        {
+            await Database.ScriptEvaluateAsync("redis.call('DEL', KEYS[1]); redis.call('RENAME', KEYS[2], KEYS[1])", [inflight, saved]);
+        }
+
+        var restored = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.HoldsAsync(async () => (await Database.SortedSetRangeByRankWithScoresAsync(inflight)) is [var only] && only.Score > renewed,
+            TimeSpan.FromSeconds(30), "the lease to be renewed after the failure");
+        var retriedAfter = restored.Elapsed;
+
+        // Renewal runs every third of the 3 s lease; after a failure it retries every 150 ms, not a second later.
+        Assert.True(retriedAfter < TimeSpan.FromMilliseconds(800), $"The lease was renewed {retriedAfter.TotalMilliseconds:0} ms after the failed renewal; no prompt retry.");
+        await PriorityOrderTests.WaitUntil(() => counter.Succeeded("long"), TimeSpan.FromSeconds(30), "the long job finished");
+        Assert.Equal(1, counter.AttemptsOf("long"));
+    }
+
+    async Task<long> WrongTypeErrors()
+    {
+        var info = (string?)await Database.ExecuteAsync("INFO", "errorstats") ?? "";
+        var line = info.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("errorstat_WRONGTYPE:count=", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line["errorstat_WRONGTYPE:count=".Length..].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -56,7 +56,9 @@ public sealed class UrgentLatencyTests(ITestOutputHelper output) : TransportTest
         await StartHarness(x =>
         {
             x.AddSingleton(log);
-            x.AddConsumer<LoadJobConsumer>(c => c.ConcurrentMessageLimit = Slots);
+            // The endpoint's limit is the number of messages it reserves; a consumer-level limit below it would hold reserved
+            // messages waiting inside MassTransit's pipeline, ahead of a later urgent one.
+            x.AddConsumer<LoadJobConsumer>().Endpoint(e => e.ConcurrentMessageLimit = Slots);
         });
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:LoadJob"));
         await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => endpoint.Send(new LoadJob(i), c => c.SetUrgency(Urgency.Low))));
