@@ -159,7 +159,8 @@ public sealed class LeaseRenewalRetryTests() : TransportTestBase(StartOwnServer)
         await StartHarness(x =>
         {
             x.AddSingleton(counter);
-            x.AddConsumer<SlowJobConsumer>(c => c.ConcurrentMessageLimit = 1);
+            // One slot on the endpoint: the receive loop does not reserve while the job runs, so only renewals touch the key.
+            x.AddConsumer<SlowJobConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 1);
         }, (_, cfg) => cfg.LockDuration = TimeSpan.FromSeconds(3));
         await Harness.Bus.Publish(new SlowJob("long", 8000));
         var inflight = $"{KeyPrefix}{{SlowJob}}:SlowJob:inflight";
