@@ -68,7 +68,24 @@ public sealed class AclBusTests(ITestOutputHelper output) : DedicatedRedisTestBa
         Assert.Contains("NOPERM", failure.ToString(), StringComparison.Ordinal);
     }
 
-    ServiceProvider BuildBus(AttemptCounter counter, out ITestHarness harness)
+    [RedisFact]
+    public async Task A_wrong_password_fails_the_bus_start_at_once()
+    {
+        await Server.CommandAsync(["ACL", "SETUSER", User, "on", ">" + Password, .. AclLeastPrivilegeTests.Rule]);
+        // As on any server with users: no anonymous access (a failed AUTH would otherwise leave the connection as "default").
+        await Server.CommandAsync("ACL", "SETUSER", "default", "off");
+        await using var provider = BuildBus(new AttemptCounter(), out var harness, password: "not-the-password");
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => harness.Start().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        output.WriteLine($"bus start failed after {started.ElapsedMilliseconds} ms: {failure.GetType().Name}: {failure.Message}");
+        Assert.IsNotType<TimeoutException>(failure);
+        Assert.Contains("authentication", failure.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("not-the-password", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    ServiceProvider BuildBus(AttemptCounter counter, out ITestHarness harness, string password = Password)
     {
         var services = new ServiceCollection();
         services.AddSingleton(counter);
@@ -80,7 +97,7 @@ public sealed class AclBusTests(ITestOutputHelper output) : DedicatedRedisTestBa
             x.AddConsumer<FailingConsumer>();
             x.UsingRedis((context, cfg) =>
             {
-                cfg.Host($"{Server.Configuration},user={User},password={Password},{AclLeastPrivilegeTests.LeastPrivilegeOptions}",
+                cfg.Host($"{Server.Configuration},user={User},password={password},{AclLeastPrivilegeTests.LeastPrivilegeOptions}",
                     h => h.KeyPrefix = AclLeastPrivilegeTests.Prefix);
                 cfg.ConfigureEndpoints(context);
             });
