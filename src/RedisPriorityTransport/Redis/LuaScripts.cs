@@ -57,6 +57,7 @@ internal static class LuaScripts
     public static readonly LuaScript Reclaim = LuaScript.Load("reclaim");
     public static readonly LuaScript Counts = LuaScript.Load("counts");
     public static readonly LuaScript Purge = LuaScript.Load("purge");
+    public static readonly LuaScript GiveBack = LuaScript.Load("give_back");
 
     /// <summary>
     /// Runs a script by its SHA-1 (EVALSHA); when the server does not know it (NOSCRIPT after a restart, a failover or

@@ -23,6 +23,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     readonly RedisChannel _wakeChannel;
     readonly SemaphoreSlim _subscribeLock = new(1, 1);
     TaskCompletionSource _wake = NewWakeSource();
+    readonly LeaseTokens _leaseTokens = new();
     bool _subscribed;
     bool _disposed;
 
@@ -172,7 +173,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var values = new RedisValue[7 + acknowledgements.Count * 2];
+        var tokens = _leaseTokens.Next(maxMessages);
+        var values = new RedisValue[9 + acknowledgements.Count * 2];
         values[0] = maxMessages;
         values[1] = leaseMs;
         values[2] = _settings.MaxDeliveryCount;
@@ -185,15 +187,35 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             values[7 + i * 2] = acknowledgements[i].LeaseToken;
         }
 
-        values[^1] = _settings.DuplicateDetectionWindowMs;
+        values[6 + acknowledgements.Count * 2] = _settings.DuplicateDetectionWindowMs;
+        values[7 + acknowledgements.Count * 2] = tokens.Prefix;
+        values[8 + acknowledgements.Count * 2] = tokens.First;
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, [.. _keys.WithTarget(_errorKeys), _keys.Control], values)
-            .ConfigureAwait(false))!;
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, [.. _keys.WithTarget(_errorKeys), _keys.Control], values)
+                .ConfigureAwait(false))!;
+            return await ReadReserveResultAsync(result, expectedAcknowledgements: acknowledgements.Count).ConfigureAwait(false);
+        }
+        catch (Exception) when (maxMessages > 0)
+        {
+            // The script may have run although no usable reply came back (a timeout, a dropped connection, a reply that
+            // did not parse): its messages would stay leased, a delivery counted, until the lease expires. No consumer
+            // got them, so they go back at once, uncounted.
+            await GiveBackAsync(tokens, lease).ConfigureAwait(false);
+            throw;
+        }
+    }
 
+    async Task<AcknowledgeAndReserveResult> ReadReserveResultAsync(RedisResult[] result, int expectedAcknowledgements)
+    {
         var nextDue = (long)result[0];
         var expiresAt = FromUnixMs((long)result[2]);
         var reservedAt = FromUnixMs((long)result[1]);
         var ackCount = (int)result[5];
+        if (ackCount != expectedAcknowledgements)
+            throw new InvalidOperationException($"The reserve script of queue '{Name}' answered {ackCount} acknowledgements for {expectedAcknowledgements}.");
         var acknowledged = new bool[ackCount];
         for (var i = 0; i < ackCount; i++)
             acknowledged[i] = (long)result[6 + i] == 1;
@@ -205,8 +227,16 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             var token = (long)result[i + 3];
             if (!MessageRecord.TryParse((byte[])result[i + 1]!, out var record, out var problem))
             {
-                // Foreign or damaged data is never dropped: it goes to the skipped queue with the reason.
-                await MoveAsync(id, token, SkippedQueueName, $"unreadable message record: {problem}", keepRecordAsBody: true).ConfigureAwait(false);
+                // Foreign or damaged data is never dropped: it goes to the skipped queue with the reason. If that move
+                // fails, the record stays leased and comes back when the lease expires; the rest of the batch is delivered.
+                try
+                {
+                    await MoveAsync(id, token, SkippedQueueName, $"unreadable message record: {problem}", keepRecordAsBody: true).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is RedisException or TimeoutException)
+                {
+                }
+
                 continue;
             }
 
@@ -220,6 +250,41 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         {
             Reclaimed = new ReclaimResult((int)result[3], (int)result[4]),
         };
+    }
+
+    /// <summary>
+    /// Gives back the messages of a reserve that failed after its script may have run. Tries at once; when that fails
+    /// too (it can time out behind the very reserve it undoes, or Redis is down), keeps trying in the background until
+    /// it succeeds, the lease has run out anyway, or the queue is disposed.
+    /// </summary>
+    async Task GiveBackAsync(LeaseTokenRange tokens, TimeSpan lease)
+    {
+        if (await TryGiveBackAsync(tokens).ConfigureAwait(false))
+            return;
+        var deadline = DateTime.UtcNow + lease;
+        _ = Task.Run(async () =>
+        {
+            for (var attempt = 0; DateTime.UtcNow < deadline && !_disposed; attempt++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6)))).ConfigureAwait(false);
+                if (await TryGiveBackAsync(tokens).ConfigureAwait(false))
+                    return;
+            }
+        });
+    }
+
+    async Task<bool> TryGiveBackAsync(LeaseTokenRange tokens)
+    {
+        try
+        {
+            await Database.RunAsync(LuaScripts.GiveBack, _keys.All, [tokens.Prefix, tokens.First, tokens.Count, _keys.WakeChannel])
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

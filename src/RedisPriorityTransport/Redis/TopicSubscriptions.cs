@@ -4,8 +4,10 @@ namespace RedisPriorityTransport;
 
 /// <summary>
 /// Which queues receive the messages published to a topic: one Redis SET of queue names per topic, under the same key
-/// prefix as the queues (<c>{prefix}{topic:NAME}:subscribers</c>, hash-tagged per topic). A change is announced on
-/// <see cref="ChangesChannel"/> so that publishers can drop cached subscriber lists.
+/// prefix as the queues (<c>{prefix}{topic:NAME}:subscribers</c>, hash-tagged per topic). Every change increments
+/// <c>{prefix}topics:version</c> after it is made, so a publisher that caches subscriber lists checks one number per
+/// publish (<see cref="GetVersionAsync"/>) and never misses a subscriber added before its publish began. A change is
+/// also announced on <see cref="ChangesChannel"/>.
 /// </summary>
 public sealed class TopicSubscriptions
 {
@@ -21,6 +23,19 @@ public sealed class TopicSubscriptions
         _connection = connection ?? throw new ArgumentNullException(nameof(connection));
         _keyPrefix = QueueNames.ValidateKeyPrefix(keyPrefix, nameof(keyPrefix));
         ChangesChannel = RedisChannel.Literal(_keyPrefix + "topics:changed");
+        _versionKey = _keyPrefix + "topics:version";
+    }
+
+    readonly RedisKey _versionKey;
+
+    /// <summary>
+    /// The number of subscription changes made so far under this prefix (0 before the first). A subscriber list read
+    /// after this value was read is current until the value changes.
+    /// </summary>
+    public async Task<long> GetVersionAsync()
+    {
+        var value = await _connection.GetDatabase().StringGetAsync(_versionKey).ConfigureAwait(false);
+        return value.IsNull ? 0 : (long)value;
     }
 
     /// <summary>The channel that carries the name of every topic whose subscribers changed.</summary>
@@ -33,7 +48,7 @@ public sealed class TopicSubscriptions
         QueueNames.ValidateQueueName(queueName, nameof(queueName));
         var added = await _connection.GetDatabase().SetAddAsync(key, queueName).ConfigureAwait(false);
         if (added)
-            await _connection.GetSubscriber().PublishAsync(ChangesChannel, topic).ConfigureAwait(false);
+            await AnnounceAsync(topic).ConfigureAwait(false);
         return added;
     }
 
@@ -44,8 +59,16 @@ public sealed class TopicSubscriptions
         QueueNames.ValidateQueueName(queueName, nameof(queueName));
         var removed = await _connection.GetDatabase().SetRemoveAsync(key, queueName).ConfigureAwait(false);
         if (removed)
-            await _connection.GetSubscriber().PublishAsync(ChangesChannel, topic).ConfigureAwait(false);
+            await AnnounceAsync(topic).ConfigureAwait(false);
         return removed;
+    }
+
+    // The version goes up after the set changed and before the caller returns: a publish that begins later reads the
+    // new version and rereads the subscribers.
+    async Task AnnounceAsync(string topic)
+    {
+        await _connection.GetDatabase().StringIncrementAsync(_versionKey).ConfigureAwait(false);
+        await _connection.GetSubscriber().PublishAsync(ChangesChannel, topic).ConfigureAwait(false);
     }
 
     /// <summary>The distinct queues subscribed to any of <paramref name="topics"/>, read in one pipelined round trip.</summary>

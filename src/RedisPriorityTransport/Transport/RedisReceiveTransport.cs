@@ -15,7 +15,7 @@ internal sealed class RedisReceiveTransport(RedisReceiveEndpointContext context)
     {
         var scope = probeContext.CreateScope("receiveTransport");
         scope.Add("type", "Redis");
-        scope.Set(new { Address = context.InputAddress, context.ConcurrentMessageLimit, context.Configuration.LockDuration });
+        scope.Set(new { Address = context.InputAddress, context.ConcurrentMessageLimit, context.Configuration.LockDuration, context.Configuration.MaxLockDuration });
     }
 
     public ReceiveTransportHandle Start() => new QueueConsumer(context);
@@ -48,7 +48,11 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     // Completed when a message finishes or an acknowledgement is queued: the loop has work.
     TaskCompletionSource _signal = NewSignal();
     bool _loopEnded;
-    readonly ConcurrentDictionary<string, RedisReceiveLockContext> _running = new(StringComparer.Ordinal);
+    // Keyed by delivery (message id and lease token): a redelivery of a message whose first handler still runs here
+    // after its lease was lost is a delivery of its own, handled and not parked as a duplicate.
+    readonly ConcurrentDictionary<string, RunningDelivery> _running = new(StringComparer.Ordinal);
+    // Set while the endpoint reports itself faulted (Redis unreachable), so recovery reports it ready again once.
+    int _faulted;
     // Renewal outlives the receive loop: messages still running after stop began keep their leases until they finish.
     readonly CancellationTokenSource _renewalStop = new();
     Task _renewal = Task.CompletedTask;
@@ -74,6 +78,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             _queue = await StartQueue().ConfigureAwait(false);
             if (_queue is null)
                 return;
+            // Ready covers any unreachable report made while starting.
+            Interlocked.Exchange(ref _faulted, 0);
             await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
             SetReady();
             _renewal = Task.Run(RenewLeases);
@@ -87,6 +93,35 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             LogContext.Warning?.Log(exception, "Redis receive loop faulted: {InputAddress}", _context.InputAddress);
             SetNotReady(exception);
         }
+    }
+
+    /// <summary>
+    /// Tells MassTransit's health checks that the endpoint cannot reach Redis (the endpoint reports Unhealthy), once
+    /// per outage; <see cref="ReportReachable"/> reports it ready again.
+    /// </summary>
+    async Task ReportUnreachable(Exception exception)
+    {
+        if (Interlocked.Exchange(ref _faulted, 1) == 1)
+            return;
+        var fault = new ConnectionException($"Redis is unreachable for {_context.InputAddress}: {exception.Message}", exception, isTransient: true);
+        await _context.TransportObservers.NotifyFaulted(_context.InputAddress, fault).ConfigureAwait(false);
+    }
+
+    async Task ReportReachable()
+    {
+        if (Interlocked.Exchange(ref _faulted, 0) == 0)
+            return;
+        LogContext.Info?.Log("Redis reachable again for {InputAddress}", _context.InputAddress);
+        await _context.TransportObservers.NotifyReady(_context.InputAddress).ConfigureAwait(false);
+    }
+
+    async Task ReportConfigurationFault(Exception exception)
+    {
+        var fault = new ConnectionException(RedisFaults.DescribeConfigurationFault(exception, _context.InputAddress), exception, isTransient: false);
+        LogContext.Error?.Log(exception, "{Reason}", fault.Message);
+        Interlocked.Exchange(ref _faulted, 1);
+        await _context.TransportObservers.NotifyFaulted(_context.InputAddress, fault).ConfigureAwait(false);
+        SetNotReady(fault);
     }
 
     /// <summary>Opens the queue, subscribes it to its topics and purges it if asked; retries while Redis is unreachable.</summary>
@@ -117,9 +152,17 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     exception.ObjectName);
                 break;
             }
+            catch (Exception exception) when (RedisFaults.IsConfigurationFault(exception))
+            {
+                // A missing permission or a wrong password does not heal by retrying: the endpoint fails at once, and
+                // a bus still starting fails its start with the reason.
+                await ReportConfigurationFault(exception).ConfigureAwait(false);
+                break;
+            }
             catch (Exception exception) when (IsTransient(exception))
             {
                 LogContext.Warning?.Log(exception, "Redis unavailable while starting {InputAddress}; retrying", _context.InputAddress);
+                await ReportUnreachable(exception).ConfigureAwait(false);
                 await DelayQuietly(RetryDelay(++attempt)).ConfigureAwait(false);
             }
         }
@@ -165,14 +208,26 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 catch (Exception exception)
                 {
                     // Unacknowledged messages stay leased and come back when the lease expires; the endpoint itself keeps
-                    // receiving once Redis answers again, it never stops by itself.
+                    // receiving once Redis answers again, it never stops by itself, unless Redis refuses it for good.
                     foreach (var acknowledgement in acknowledgements)
                         acknowledgement.Failed(exception);
+                    if (!IsStopping && RedisFaults.IsConfigurationFault(exception))
+                    {
+                        await ReportConfigurationFault(exception).ConfigureAwait(false);
+                        return;
+                    }
+
                     if (!IsStopping)
+                    {
                         LogContext.Warning?.Log(exception, "Redis reserve failed on {InputAddress}; retrying", _context.InputAddress);
+                        await ReportUnreachable(exception).ConfigureAwait(false);
+                    }
+
                     await DelayQuietly(RetryDelay(++failures), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
                     continue;
                 }
+
+                await ReportReachable().ConfigureAwait(false);
 
                 for (var i = 0; i < acknowledgements.Count; i++)
                     acknowledgements[i].Acknowledged(result.Acknowledged[i]);
@@ -263,21 +318,26 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     async Task Handle(RedisPriorityQueue queue, ReservedMessage message)
     {
         var lockContext = new RedisReceiveLockContext(queue, message, this);
-        _running[message.Id] = lockContext;
+        var delivery = DeliveryKey(message);
+        _running[delivery] = new RunningDelivery(lockContext);
+        RedisReceiveContext? context = null;
         TransportMetrics.MessageStarted(message);
-        var context = new RedisReceiveContext(message, _context, lockContext);
         try
         {
-            await Dispatch(message.Id, context, lockContext).ConfigureAwait(false);
+            context = new RedisReceiveContext(message, _context, lockContext);
+            await Dispatch(delivery, context, lockContext).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            context.LogTransportFaulted(exception);
+            if (context is null)
+                await lockContext.Faulted(exception).ConfigureAwait(false);
+            else
+                context.LogTransportFaulted(exception);
         }
         finally
         {
-            _running.TryRemove(message.Id, out _);
-            context.Dispose();
+            _running.TryRemove(delivery, out _);
+            context?.Dispose();
             if (lockContext.TryReturnSlot())
             {
                 Interlocked.Decrement(ref _occupied);
@@ -288,19 +348,32 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 
     internal bool IsShuttingDown => IsStopping;
 
-    /// <summary>Renews the leases of all running messages at half the lease, in one round trip.</summary>
+    static string DeliveryKey(ReservedMessage message) => string.Concat(message.Id, "#", message.LeaseToken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Renews the leases of all running messages in one round trip, every third of the lease, so one failed or
+    /// timed-out renewal still leaves time for more: after a failure it retries every twentieth of the lease (at least
+    /// 50 ms) until one succeeds. No error ends it. A message running longer than <c>MaxLockDuration</c> is given back
+    /// (its handler's lock context reports the lease lost).
+    /// </summary>
     async Task RenewLeases()
     {
-        var interval = TimeSpan.FromTicks(Lease.Ticks / 2);
+        var interval = TimeSpan.FromTicks(Lease.Ticks / 3);
+        var retry = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, Lease.Ticks / 20));
+        var wait = interval;
         while (!_renewalStop.IsCancellationRequested)
         {
-            await DelayQuietly(interval, _renewalStop.Token).ConfigureAwait(false);
-            var running = _running.Values.Where(x => !x.IsSettled).ToArray();
-            if (running.Length == 0 || _queue is null)
+            await DelayQuietly(wait, _renewalStop.Token).ConfigureAwait(false);
+            wait = interval;
+            if (_renewalStop.IsCancellationRequested || _queue is not { } queue)
                 continue;
             try
             {
-                var renewed = await _queue.RenewLeasesAsync(running.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), Lease)
+                await GiveBackOverdue(queue).ConfigureAwait(false);
+                var running = _running.Values.Where(x => x.IsActive).ToArray();
+                if (running.Length == 0)
+                    continue;
+                var renewed = await queue.RenewLeasesAsync(running.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), Lease)
                     .ConfigureAwait(false);
                 for (var i = 0; i < running.Length; i++)
                 {
@@ -308,10 +381,27 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                         running[i].LeaseLost();
                 }
             }
-            catch (Exception exception) when (IsTransient(exception))
+            catch (Exception exception)
             {
-                LogContext.Warning?.Log(exception, "Lease renewal failed on {InputAddress}", _context.InputAddress);
+                LogContext.Warning?.Log(exception, "Lease renewal failed on {InputAddress}; retrying in {Retry} ms", _context.InputAddress,
+                    (int)retry.TotalMilliseconds);
+                wait = retry;
             }
+        }
+    }
+
+    /// <summary>Gives back the messages whose handlers have run longer than <c>MaxLockDuration</c>.</summary>
+    async Task GiveBackOverdue(RedisPriorityQueue queue)
+    {
+        var limit = _configuration.MaxLockDuration;
+        foreach (var delivery in _running.Values)
+        {
+            if (!delivery.IsActive || delivery.RunningFor < limit)
+                continue;
+            delivery.LeaseLost();
+            LogContext.Warning?.Log("Message {MessageId} on {InputAddress} has run longer than MaxLockDuration ({MaxLockDuration}); it is given back",
+                delivery.Message.Id, _context.InputAddress, limit);
+            await queue.ReleaseAsync(delivery.Message.Id, delivery.Message.LeaseToken).ConfigureAwait(false);
         }
     }
 
@@ -331,6 +421,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     foreach (var topic in _context.SubscribedTopics)
                         await registry.UnsubscribeAsync(topic, _configuration.QueueName).ConfigureAwait(false);
                     await queue.DeleteAsync().ConfigureAwait(false);
+                    await _context.Transport.ForgetQueueAsync(_configuration.QueueName).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (IsTransient(exception))
                 {
@@ -357,6 +448,26 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     }
 
     async Task DelayQuietly(TimeSpan delay) => await DelayQuietly(delay, Stopping).ConfigureAwait(false);
+
+    /// <summary>A message being handled: its lease, since when it runs, and whether its lease is still held.</summary>
+    sealed class RunningDelivery(RedisReceiveLockContext lockContext)
+    {
+        readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+        volatile bool _lost;
+
+        public ReservedMessage Message => lockContext.Message;
+
+        /// <summary>Not settled and its lease not known lost: worth renewing.</summary>
+        public bool IsActive => !_lost && !lockContext.IsSettled;
+
+        public TimeSpan RunningFor => System.Diagnostics.Stopwatch.GetElapsedTime(_started);
+
+        public void LeaseLost()
+        {
+            _lost = true;
+            lockContext.LeaseLost();
+        }
+    }
 
     /// <summary>A finished message waiting for the loop to acknowledge it; its completion is what <c>Complete</c> awaits.</summary>
     sealed class PendingAcknowledgement(RedisReceiveLockContext lockContext)

@@ -84,13 +84,7 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
             return;
         }
 
-        var subscribers = await _transport.GetSubscribersAsync(_topics!).ConfigureAwait(false);
-        if (subscribers.Length == 0)
-            return;
-        var enqueues = new Task[subscribers.Length];
-        for (var i = 0; i < subscribers.Length; i++)
-            enqueues[i] = EnqueueTo(subscribers[i], message, sendContext.CancellationToken);
-        await Task.WhenAll(enqueues).ConfigureAwait(false);
+        await _transport.FanOutAsync(_topics!, queueName => EnqueueTo(queueName, message, sendContext.CancellationToken)).ConfigureAwait(false);
     }
 
     async Task EnqueueTo(string queueName, QueueMessage message, CancellationToken cancellationToken)
@@ -149,12 +143,26 @@ internal static class TransportHeaders
                 Uri u => u.ToString(),
                 bool b => b ? bool.TrueString : bool.FalseString,
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                _ => null,
+                // Anything else (a list, a dictionary, an object) travels as JSON instead of being dropped.
+                _ => ToJson(key, value),
             };
             if (text is not null)
                 result[key] = text;
         }
 
         return result;
+    }
+
+    static string ToJson(string key, object value)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Serialize(value, value.GetType());
+        }
+        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
+        {
+            throw new ArgumentException($"Header '{key}' holds a {value.GetType().Name} that is neither a simple value nor serializable as JSON: "
+                + exception.Message, nameof(value), exception);
+        }
     }
 }

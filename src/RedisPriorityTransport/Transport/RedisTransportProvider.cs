@@ -9,22 +9,19 @@ namespace RedisPriorityTransport.Transport;
 
 /// <summary>
 /// One per bus: the Redis connection (opened lazily, reconnected by StackExchange.Redis), the queue instances, the
-/// topic subscription registry and a cache of subscriber lists, and the send and publish transports it creates.
+/// topic subscription registry and a cache of subscriber lists checked against the registry's version on every
+/// publish, and the send and publish transports it creates.
 /// Stopping it stops the send and consume agents registered with it, then closes an owned connection.
 /// </summary>
 internal sealed class RedisTransportProvider : Supervisor
 {
-    // A lost change notification (connection drop) must not hide a new subscriber for long.
-    static readonly TimeSpan SubscriberCacheLifetime = TimeSpan.FromSeconds(10);
-
     readonly RedisHostConfiguration _hostConfiguration;
     readonly SemaphoreSlim _connectLock = new(1, 1);
     readonly ConcurrentDictionary<string, RedisPriorityQueue> _queues = new(StringComparer.Ordinal);
-    readonly ConcurrentDictionary<string, (string[] Queues, DateTime ExpiresAt)> _subscribers = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (string[] Queues, long Version)> _subscribers = new(StringComparer.Ordinal);
     IConnectionMultiplexer? _connection;
     bool _ownsConnection;
     TopicSubscriptions? _registry;
-    long _subscriberVersion;
 
     public RedisTransportProvider(RedisHostConfiguration hostConfiguration)
     {
@@ -45,11 +42,11 @@ internal sealed class RedisTransportProvider : Supervisor
         {
             if (_connection is not null)
                 return _connection;
+            // Nothing that can fail follows the connect: a connection made while Redis is down is kept (it reconnects
+            // by itself) instead of being dropped, unclosed, for a new one on every retry.
             var (created, owned) = await Settings.ConnectAsync().ConfigureAwait(false);
             _ownsConnection = owned;
             _registry = new TopicSubscriptions(created, Settings.KeyPrefix);
-            await created.GetSubscriber().SubscribeAsync(_registry.ChangesChannel, (_, _) => InvalidateSubscribers()).ConfigureAwait(false);
-            created.ConnectionRestored += (_, _) => InvalidateSubscribers();
             Volatile.Write(ref _connection, created);
             return created;
         }
@@ -90,27 +87,52 @@ internal sealed class RedisTransportProvider : Supervisor
     /// <summary>The receive queues of this bus that are running, for the health check.</summary>
     public IReadOnlyList<MonitoredQueue> ReceiveQueues => QueueDepthMonitor.QueuesOf(this);
 
-    /// <summary>The queues subscribed to any of <paramref name="topics"/>; cached, and dropped when a subscription changes.</summary>
-    public async Task<string[]> GetSubscribersAsync(IReadOnlyList<string> topics)
+    /// <summary>
+    /// Calls <paramref name="enqueue"/> for every queue subscribed to any of <paramref name="topics"/>. The cached list
+    /// is used at once while the registry's version is read in the same round trip; when the version moved, the list is
+    /// read again and the queues that were missing get the message too, so a subscriber added before the publish began
+    /// never misses it.
+    /// </summary>
+    public async Task FanOutAsync(IReadOnlyList<string> topics, Func<string, Task> enqueue)
     {
-        var key = string.Join('\n', topics);
-        if (_subscribers.TryGetValue(key, out var cached) && cached.ExpiresAt > DateTime.UtcNow)
-            return cached.Queues;
-
-        var version = Interlocked.Read(ref _subscriberVersion);
         var registry = await GetRegistryAsync().ConfigureAwait(false);
-        var queues = (await registry.GetSubscribersAsync(topics).ConfigureAwait(false)).ToArray();
-        // A change announced while reading may not be in what was read: use it once, do not cache it.
-        if (Interlocked.Read(ref _subscriberVersion) == version)
-            _subscribers[key] = (queues, DateTime.UtcNow + SubscriberCacheLifetime);
-        return queues;
+        var key = string.Join('\n', topics);
+        var reading = registry.GetVersionAsync();
+        var known = _subscribers.TryGetValue(key, out var cached);
+        var sends = new List<Task>(known ? cached.Queues.Length + 1 : 1);
+        if (known)
+            sends.AddRange(cached.Queues.Select(enqueue));
+        try
+        {
+            var version = await reading.ConfigureAwait(false);
+            if (!known || cached.Version != version)
+            {
+                // Read after the version: if it moves again meanwhile, the next publish sees that and reads again.
+                var queues = (await registry.GetSubscribersAsync(topics).ConfigureAwait(false)).ToArray();
+                _subscribers[key] = (queues, version);
+                sends.AddRange(queues.Except(known ? cached.Queues : [], StringComparer.Ordinal).Select(enqueue));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(sends).ConfigureAwait(false);
+        }
     }
 
-    public void InvalidateSubscribers()
+    /// <summary>Drops a deleted queue (a temporary or response queue) from the caches, so it does not live as long as the bus.</summary>
+    public async Task ForgetQueueAsync(string queueName)
     {
-        Interlocked.Increment(ref _subscriberVersion);
-        _subscribers.Clear();
+        if (_queues.TryRemove(queueName, out var queue))
+            await queue.DisposeAsync().ConfigureAwait(false);
+        foreach (var (key, entry) in _subscribers)
+        {
+            if (entry.Queues.Contains(queueName, StringComparer.Ordinal))
+                _subscribers.TryRemove(key, out _);
+        }
     }
+
+    /// <summary>The number of queue instances cached for sending (for tests).</summary>
+    internal bool IsQueueCached(string queueName) => _queues.ContainsKey(queueName);
 
     public Uri NormalizeAddress(Uri address) => RedisEndpointAddress.Parse(HostAddress, address).ToUri();
 

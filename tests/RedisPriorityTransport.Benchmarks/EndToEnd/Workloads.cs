@@ -165,24 +165,33 @@ public sealed class PriorityInversionWorkload : ContenderWorkload
         await recorder.WaitStartedAsync(Math.Min(backlog.Length / 10, 10 * sizes.Concurrency), sizes.RunTimeout);
         var criticalMessage = critical.ToMessage();
         await run.PublishAsync(criticalMessage);
+        // The README's promise counts from the publish's return (the message is in Redis); users feel it from the call.
+        var returnedAt = Stopwatch.GetTimestamp();
         var finished = await Task.WhenAny(criticalStarted, Task.Delay(sizes.RunTimeout)) == criticalStarted;
         if (!finished)
         {
             return
             [
-                Figure(contender, "handler starts after it was published, before it", double.NaN, showRatio: false),
-                Figure(contender, "critical message publish→handler start (ms)", double.NaN),
+                Figure(contender, "handler starts after the publish call began, before it", double.NaN, showRatio: false),
+                Figure(contender, "handler starts after the publish returned, before it", double.NaN, showRatio: false),
+                Figure(contender, "critical message publish call→handler start (ms)", double.NaN),
+                Figure(contender, "critical message publish return→handler start (ms)", double.NaN),
             ];
         }
 
         var startedAt = await criticalStarted;
         var starts = recorder.Starts();
-        var depth = starts.Count(s => s.Message.Number != critical.Number
+        var fromCall = starts.Count(s => s.Message.Number != critical.Number
             && s.StartedTimestamp >= criticalMessage.PublishedTimestamp && s.StartedTimestamp <= startedAt);
+        var fromReturn = starts.Count(s => s.Message.Number != critical.Number
+            && s.StartedTimestamp >= returnedAt && s.StartedTimestamp <= startedAt);
+        var shape = $"({sizes.InversionBacklog:N0} backlog, {sizes.Concurrency} slots)";
         return
         [
-            Figure(contender, $"handler starts after it was published, before it ({sizes.InversionBacklog:N0} backlog, {sizes.Concurrency} slots)", depth, showRatio: false),
-            Figure(contender, "critical message publish→handler start (ms)", Milliseconds(criticalMessage.PublishedTimestamp, startedAt)),
+            Figure(contender, $"handler starts after the publish call began, before it {shape}", fromCall, showRatio: false),
+            Figure(contender, $"handler starts after the publish returned, before it {shape}", fromReturn, showRatio: false),
+            Figure(contender, "critical message publish call→handler start (ms)", Milliseconds(criticalMessage.PublishedTimestamp, startedAt)),
+            Figure(contender, "critical message publish return→handler start (ms)", Milliseconds(returnedAt, startedAt)),
         ];
     }
 }

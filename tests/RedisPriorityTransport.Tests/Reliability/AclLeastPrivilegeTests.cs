@@ -10,15 +10,15 @@ namespace RedisPriorityTransport.Tests.Reliability;
 /// </summary>
 public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : DedicatedRedisTestBase
 {
-    const string User = "rpt-app";
-    const string Password = "correct-horse-battery-staple";
-    const string Prefix = "app:";
+    internal const string User = "rpt-app";
+    internal const string Password = "correct-horse-battery-staple";
+    internal const string Prefix = "app:";
 
     /// <summary>
     /// The ACL rule of docs/security.md, after <c>ACL SETUSER &lt;user&gt; on &gt;&lt;password&gt;</c>: keys and channels
     /// under the prefix, and only the commands the engine's scripts and client send.
     /// </summary>
-    static readonly string[] Rule =
+    internal static readonly string[] Rule =
     [
         "resetkeys", "~" + Prefix + "*", "resetchannels", "&" + Prefix + "*", "-@all",
         // Sent by the client: scripts, peek and delete, wake-up subscriptions, and StackExchange.Redis's PING and ECHO checks.
@@ -28,7 +28,9 @@ public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : Dedicated
         // Called inside the scripts (Redis checks every command a script runs against the caller's ACL).
         "+time", "+incr", "+publish", "+unlink",
         "+hset", "+hget", "+hdel", "+hexists", "+hincrby", "+hlen",
-        "+zadd", "+zrem", "+zscore", "+zcard", "+zcount", "+zrangebyscore", "+zpopmin",
+        "+zadd", "+zrem", "+zscore", "+zcard", "+zcount", "+zrangebyscore", "+zpopmin", "+hgetall",
+        // Sent by a MassTransit bus: topic subscriptions (one set per topic) and their version, read on every publish.
+        "+sadd", "+srem", "+smembers", "+get",
     ];
 
     [RedisFact]

@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Transport;
 
@@ -31,7 +32,20 @@ public class ResilienceTests : TransportTestBase
 
         await Harness.Bus.Publish(new SlowJob("long", 2000));
 
+        // The lease is renewed while the job runs: its expiry in Redis moves past the first lease.
+        var inflight = Redis.Connection.GetDatabase();
+        var key = $"{KeyPrefix}{{SlowJob}}:SlowJob:inflight";
+        double? first = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var members = await inflight.SortedSetRangeByRankWithScoresAsync(key);
+            if (members.Length == 0)
+                return false;
+            first ??= members[0].Score;
+            return members[0].Score > first.Value;
+        }, TimeSpan.FromSeconds(30), "the lease of the running job to be renewed");
         await PriorityOrderTests.WaitUntil(() => counter.Succeeded("long"), TimeSpan.FromSeconds(30), "the long job finished");
+        // A lost lease would show as a second attempt: a redelivery to this same process is handled, not parked.
         Assert.Equal(1, counter.AttemptsOf("long"));
         await using var queue = Queue("SlowJob");
         await PriorityOrderTests.WaitUntil(() => queue.GetCountsAsync().Result is { Ready: 0, InFlight: 0 }, TimeSpan.FromSeconds(10), "the job was acknowledged");

@@ -9,7 +9,10 @@
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
--- ARGV[7+2A] duplicate detection window ms (0 or absent = off)
+-- ARGV[7+2A] duplicate detection window ms (0 = off)
+-- ARGV[8+2A] lease token prefix (10 digits, random per client instance)    ARGV[9+2A] first token counter: the n-th
+--   message's token is the prefix followed by (counter + n - 1) in 9 digits, so tokens never repeat across consumers
+--   even when a failover loses writes (a per-queue counter could hand out a token again)
 -- A paused queue reserves nothing; a rate-limited one at most what its window has left, and then the first value
 -- is the ms until the window reopens when that comes before the next delayed message (so the caller waits, not spins).
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
@@ -24,7 +27,7 @@ local now = now_ms()
 
 local acknowledged = {}
 local ack_count = tonumber(ARGV[6] or '0')
-local window_ms = tonumber(ARGV[7 + 2 * ack_count] or '0')
+local window_ms = tonumber(ARGV[7 + 2 * ack_count])
 for i = 1, ack_count do
   acknowledged[i] = acknowledge(q, ARGV[5 + 2 * i], ARGV[6 + 2 * i], window_ms, now)
 end
@@ -37,6 +40,7 @@ if err then return err end
 local backlog = more_expired or more_due
 if backlog then max_messages = 0 end
 
+local token_prefix, token_counter = ARGV[8 + 2 * ack_count], tonumber(ARGV[9 + 2 * ack_count])
 local expiry = now + lease_ms
 local out = { -1, now, expiry, returned, dead, ack_count }
 for i = 1, ack_count do
@@ -51,7 +55,8 @@ if admitted > 0 then
     local record = redis.call('HGET', q.messages, id)
     -- A member without its record was left by a foreign writer; there is nothing to deliver.
     if record then
-      local token = redis.call('INCR', q.lease)
+      local token = token_prefix .. string.format('%09d', token_counter)
+      token_counter = token_counter + 1
       redis.call('HSET', q.tokens, id, token)
       redis.call('ZADD', q.inflight, expiry, id)
       out[#out + 1] = id

@@ -45,6 +45,12 @@ public interface IRedisBusFactoryConfigurator : IBusFactoryConfigurator<IRedisRe
     TimeSpan? DuplicateDetectionWindow { set; }
 
     /// <summary>
+    /// The default of every receive endpoint's <see cref="IRedisReceiveEndpointConfigurator.MaxLockDuration"/> (12 hours,
+    /// MassTransit's SQL transport default, unless set).
+    /// </summary>
+    TimeSpan MaxLockDuration { set; }
+
+    /// <summary>
     /// The largest serialized message (envelope) the bus sends or publishes, in bytes (16 MiB unless set); the same as
     /// <see cref="IRedisHostConfigurator.MaxMessageBytes"/>, for a bus that calls no <c>Host</c> method.
     /// </summary>
@@ -94,6 +100,14 @@ public interface IRedisReceiveEndpointConfigurator : IReceiveEndpointConfigurato
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The window is not positive.</exception>
     TimeSpan? DuplicateDetectionWindow { set; }
+
+    /// <summary>
+    /// How long a consumer may hold one message (12 hours unless set). The lease is renewed while the consumer runs; past
+    /// this the transport stops renewing and gives the message back to its place in the queue, so a hung handler cannot
+    /// hold it forever, and that handler's lock context reports the lease lost. Must be longer than <see cref="LockDuration"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    TimeSpan MaxLockDuration { set; }
 
     /// <summary>Deletes every waiting message of the queue when the endpoint starts.</summary>
     bool PurgeOnStartup { set; }

@@ -39,6 +39,13 @@ internal sealed class RedisBusFactoryConfigurator : BusFactoryConfigurator, IRed
         set => _hostConfiguration.Settings.DuplicateDetectionWindow = value;
     }
 
+    public TimeSpan MaxLockDuration
+    {
+        set => _hostConfiguration.DefaultMaxLockDuration = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxLockDuration must be positive.");
+    }
+
     public int MaxMessageBytes
     {
         set => _hostConfiguration.Settings.MaxMessageBytes = value;

@@ -35,6 +35,8 @@ internal sealed class RedisHostConfiguration
 
     public int? DefaultMaxDeliveryCount { get; set; }
 
+    public TimeSpan DefaultMaxLockDuration { get; set; } = RedisReceiveEndpointConfiguration.DefaultMaxLockDuration;
+
     /// <summary>The connection, queues and subscription registry, created when the bus is built.</summary>
     public RedisTransportProvider Transport => _transport.Supervisor;
 
@@ -64,6 +66,7 @@ internal sealed class RedisHostConfiguration
         var configuration = new RedisReceiveEndpointConfiguration(this, queueName, endpointConfiguration)
         {
             LockDuration = DefaultLockDuration,
+            MaxLockDuration = DefaultMaxLockDuration,
         };
         if (DefaultMaxDeliveryCount is { } max)
             configuration.MaxDeliveryCount = max;

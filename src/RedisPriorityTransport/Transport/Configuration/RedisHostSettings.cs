@@ -96,6 +96,9 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
         return new Uri($"redis://{text}/");
     }
 
+    /// <summary>How often an idle endpoint checks its queue without a wake-up (the engine's default unless set; tests only).</summary>
+    internal TimeSpan? FallbackPollInterval { get; set; }
+
     public PriorityQueueSettings CreateQueueSettings(int? maxDeliveryCount = null, TimeSpan? duplicateDetectionWindow = null)
     {
         var settings = new PriorityQueueSettings
@@ -103,6 +106,8 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
             KeyPrefix = KeyPrefix, Ranking = Ranking, ReasonHeader = "MT-Reason", MaxBodyBytes = MaxMessageBytes,
             DuplicateDetectionWindow = duplicateDetectionWindow,
         };
+        if (FallbackPollInterval is { } poll)
+            settings.FallbackPollInterval = poll;
         if (maxDeliveryCount is { } max)
             settings.MaxDeliveryCount = max;
         return settings;

@@ -10,7 +10,11 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
     readonly RedisHostConfiguration _hostConfiguration;
     readonly RedisEndpointConfiguration _endpointConfiguration;
     readonly HashSet<string> _explicitTopics = new(StringComparer.Ordinal);
+    /// <summary>MassTransit's SQL transport default.</summary>
+    public static readonly TimeSpan DefaultMaxLockDuration = TimeSpan.FromHours(12);
+
     TimeSpan _lockDuration = TimeSpan.FromSeconds(30);
+    TimeSpan _maxLockDuration = DefaultMaxLockDuration;
     int? _maxDeliveryCount;
 
     public RedisReceiveEndpointConfiguration(RedisHostConfiguration hostConfiguration, string queueName,
@@ -36,6 +40,14 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
         set => _lockDuration = value > TimeSpan.FromMilliseconds(100)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "LockDuration must be longer than 100 ms.");
+    }
+
+    public TimeSpan MaxLockDuration
+    {
+        get => _maxLockDuration;
+        set => _maxLockDuration = value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxLockDuration must be positive.");
     }
 
     public int? MaxDeliveryCount
@@ -101,6 +113,8 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
 
         if (invalid is not null)
             yield return invalid;
+        if (MaxLockDuration <= LockDuration)
+            yield return this.Failure("MaxLockDuration", $"MaxLockDuration ({MaxLockDuration}) must be longer than LockDuration ({LockDuration}).");
     }
 
     RedisReceiveEndpointContext CreateRedisReceiveEndpointContext()
