@@ -1,0 +1,90 @@
+using RedisPriorityTransport.Dashboard.Endpoints;
+using RedisPriorityTransport.Dashboard.Rendering;
+
+namespace RedisPriorityTransport.Dashboard.Pages;
+
+/// <summary>Every queue at a glance: ready per band, oldest waits, in flight, delayed, failed, paused, memory, trend.</summary>
+internal static class OverviewPage
+{
+    static readonly UrgencyBand[] Bands = [UrgencyBand.High, UrgencyBand.Normal, UrgencyBand.Low];
+
+    public static async Task<string> RenderAsync(DashboardRequest request, QueueTrends trends, CancellationToken cancellationToken)
+    {
+        var queues = (await request.Admin.GetQueuesAsync(cancellationToken)).OrderBy(q => q.Name, StringComparer.Ordinal).ToList();
+        foreach (var queue in queues)
+            trends.Record(queue);
+
+        var html = new Html();
+        html.Add($"""
+            <div class="page-head"><div><h1>Overview</h1><p class="sub">{queues.Count} queues · delivery order: urgency, then event type, then age</p></div></div>
+            <div id="overview-live" data-live="{request.Options.RefreshSeconds}">
+            <div class="cards">
+            <div class="card"><div class="label">Ready</div><div class="value" data-testid="total-ready">{Format.Count(queues.Sum(q => q.Ready))}</div></div>
+            <div class="card high"><div class="label">High band waiting</div><div class="value">{Format.Count(queues.Sum(q => q.ReadyByBand.GetValueOrDefault(UrgencyBand.High)))}</div></div>
+            <div class="card"><div class="label">In flight</div><div class="value">{Format.Count(queues.Sum(q => q.InFlight))}</div></div>
+            <div class="card"><div class="label">Delayed</div><div class="value">{Format.Count(queues.Sum(q => q.Delayed))}</div></div>
+            <div class="card bad"><div class="label">Error</div><div class="value">{Format.Count(queues.Sum(q => q.Error))}</div></div>
+            <div class="card"><div class="label">Skipped</div><div class="value">{Format.Count(queues.Sum(q => q.Skipped))}</div></div>
+            </div>
+            <section class="panel flush">
+            <table data-testid="queues">
+            <thead><tr>
+            <th>Queue</th><th class="num band-high">High</th><th class="num band-normal">Normal</th><th class="num band-low">Low</th>
+            <th>Oldest wait (high / normal / low)</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Error</th><th class="num">Skipped</th>
+            <th>State</th><th class="num">Memory</th><th>Waiting, last {(int)QueueTrends.Window.TotalMinutes} min</th>
+            </tr></thead>
+            <tbody>
+            """);
+        if (queues.Count == 0)
+            html.Add($"<tr><td colspan=\"12\" class=\"empty\">No queues under this key prefix yet. They appear when a receive endpoint starts or a message is sent.</td></tr>");
+        foreach (var q in queues)
+        {
+            html.Add($"""
+                <tr data-queue="{q.Name}">
+                <td><a class="queue-name" href="{request.QueueUrl(q.Name)}">{q.Name}</a>{Fragments.BandBar(q)}</td>
+                """);
+            foreach (var band in Bands)
+                html.Add($"<td class=\"num\" data-testid=\"ready-{Format.Band(band)}\">{Fragments.Count(q.ReadyByBand.GetValueOrDefault(band))}</td>");
+            html.Add($"<td class=\"nowrap\">");
+            var first = true;
+            foreach (var band in Bands)
+            {
+                html.Add($"{(first ? "" : " / ")}<span class=\"{(q.OldestReadyAgeByBand.GetValueOrDefault(band) is null ? "zero" : "")}\">{Format.Age(q.OldestReadyAgeByBand.GetValueOrDefault(band))}</span>");
+                first = false;
+            }
+
+            html.Add($"""
+                </td>
+                <td class="num" data-testid="in-flight">{Fragments.Count(q.InFlight)}</td>
+                <td class="num">{Fragments.Count(q.Delayed)}</td>
+                <td class="num" data-testid="error">{(q.Error > 0 ? Html.Of($"<a href=\"{request.QueueUrl(q.Name, "?state=error")}\">{Fragments.Count(q.Error, alarming: true)}</a>") : Fragments.Count(0))}</td>
+                <td class="num">{(q.Skipped > 0 ? Html.Of($"<a href=\"{request.QueueUrl(q.Name, "?state=skipped")}\">{Fragments.Count(q.Skipped, alarming: true)}</a>") : Fragments.Count(0))}</td>
+                <td class="nowrap">{StateChips(q)}</td>
+                <td class="num">{Format.Bytes(q.MemoryBytes)}</td>
+                <td class="nowrap">{TrendCell(trends.Of(q.Name))}</td>
+                </tr>
+                """);
+        }
+
+        html.Add($"</tbody></table></section></div>");
+        return Layout.Page(request, "Overview", html.ToHtml());
+    }
+
+    public static HtmlString StateChips(QueueSummary q)
+    {
+        var html = new Html();
+        html.Add(q.IsPaused
+            ? Html.Of($"<span class=\"chip chip-warn\" data-testid=\"paused\">paused</span>")
+            : Html.Of($"<span class=\"chip chip-ok\">running</span>"));
+        if (q.RateLimit is { } limit)
+            html.Add($" <span class=\"chip chip-plain\" title=\"rate limit\">≤ {Format.RateLimit(limit)}</span>");
+        return html.ToHtml();
+    }
+
+    static HtmlString TrendCell(QueueTrends.Trend? trend)
+    {
+        if (trend is not { } t)
+            return Html.Of($"<span class=\"dim\">collecting…</span>");
+        return Html.Of($"{Fragments.Sparkline(t.Waiting)} <span class=\"{(t.WaitingPerMinute > 0 ? "bad-count" : "dim")}\">{Format.Rate(t.WaitingPerMinute)}</span>{(t.ErrorPerMinute > 0 ? Html.Of($" <span class=\"chip chip-bad\" title=\"error queue growth\">errors {Format.Rate(t.ErrorPerMinute)}</span>") : HtmlString.Empty)}");
+    }
+}
