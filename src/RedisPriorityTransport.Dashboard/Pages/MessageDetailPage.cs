@@ -13,7 +13,16 @@ internal static class MessageDetailPage
 {
     public static async Task<string> RenderAsync(DashboardRequest request, string queueName, string messageId, CancellationToken cancellationToken)
     {
-        var message = await request.Admin.GetMessageAsync(queueName, messageId, cancellationToken);
+        MessageDetails message;
+        try
+        {
+            message = await request.Admin.GetMessageAsync(queueName, messageId, cancellationToken);
+        }
+        catch (MessageNotFoundException) when (await request.Admin.GetMessageHistoryAsync(queueName, messageId, cancellationToken) is { Count: > 0 } past)
+        {
+            return Gone(request, queueName, messageId, past);
+        }
+
         var history = await request.Admin.GetMessageHistoryAsync(queueName, messageId, cancellationToken);
         var html = new Html();
         html.Add($"""
@@ -52,6 +61,18 @@ internal static class MessageDetailPage
         var crumbs = Fragments.Crumbs(("Overview", request.Url()), (queueName, request.QueueUrl(queueName)),
             (Format.State(message.State), request.QueueUrl(queueName, "?state=" + Format.StateSlug(message.State))), (message.MessageId, null));
         return Layout.Page(request, message.MessageId, html.ToHtml(), breadcrumbs: crumbs);
+    }
+
+    /// <summary>A message no longer in the queue (consumed, cancelled or purged) still has its history.</summary>
+    static string Gone(DashboardRequest request, string queueName, string messageId, IReadOnlyList<AuditEntry> history)
+    {
+        var content = Html.Of($"""
+            <div class="page-head"><div><h1 class="mono" data-testid="message-id">{messageId}</h1>
+            <p class="sub"><span class="chip chip-plain" data-testid="message-state">gone</span> no longer in <a href="{request.QueueUrl(queueName)}">{queueName}</a>: consumed, cancelled or purged.</p></div></div>
+            <section class="panel flush"><h2>Priority history</h2>{HistoryPage.Table(request, history, showMessage: false)}</section>
+            """);
+        var crumbs = Fragments.Crumbs(("Overview", request.Url()), (queueName, request.QueueUrl(queueName)), (messageId, null));
+        return Layout.Page(request, messageId, content, breadcrumbs: crumbs);
     }
 
     static HtmlString Actions(DashboardRequest request, string queueName, MessageDetails message)
