@@ -18,8 +18,11 @@ internal static class MessageDetailPage
         {
             message = await request.Admin.GetMessageAsync(queueName, messageId, cancellationToken);
         }
-        catch (MessageNotFoundException) when (await request.Admin.GetMessageHistoryAsync(queueName, messageId, cancellationToken) is { Count: > 0 } past)
+        catch (MessageNotFoundException)
         {
+            var past = await request.Admin.GetMessageHistoryAsync(queueName, messageId, cancellationToken);
+            if (past.Count == 0)
+                throw;
             return Gone(request, queueName, messageId, past);
         }
 
