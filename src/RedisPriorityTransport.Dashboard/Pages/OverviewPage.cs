@@ -29,14 +29,14 @@ internal static class OverviewPage
             <section class="panel flush">
             <table data-testid="queues">
             <thead><tr>
-            <th>Queue</th><th class="num band-high">High</th><th class="num band-normal">Normal</th><th class="num band-low">Low</th>
-            <th>Oldest wait (high / normal / low)</th><th class="num">In flight</th><th class="num">Delayed</th><th class="num">Error</th><th class="num">Skipped</th>
+            <th>Queue</th><th class="num band-high" title="urgency 8–10: count, oldest wait">High 8–10</th><th class="num band-normal" title="urgency 4–7: count, oldest wait">Normal 4–7</th><th class="num band-low" title="urgency 0–3: count, oldest wait">Low 0–3</th>
+            <th class="num">In flight</th><th class="num">Delayed</th><th class="num">Error</th><th class="num">Skipped</th>
             <th>State</th><th class="num">Memory</th><th>Waiting, last {(int)QueueTrends.Window.TotalMinutes} min</th>
             </tr></thead>
             <tbody>
             """);
         if (queues.Count == 0)
-            html.Add($"<tr><td colspan=\"12\" class=\"empty\">No queues under this key prefix yet. They appear when a receive endpoint starts or a message is sent.</td></tr>");
+            html.Add($"<tr><td colspan=\"11\" class=\"empty\">No queues under this key prefix yet. They appear when a receive endpoint starts or a message is sent.</td></tr>");
         foreach (var q in queues)
         {
             html.Add($"""
@@ -44,23 +44,21 @@ internal static class OverviewPage
                 <td><a class="queue-name" href="{request.QueueUrl(q.Name)}">{q.Name}</a>{Fragments.BandBar(q)}</td>
                 """);
             foreach (var band in Bands)
-                html.Add($"<td class=\"num\" data-testid=\"ready-{Format.Band(band)}\">{Fragments.Count(q.ReadyByBand.GetValueOrDefault(band))}</td>");
-            html.Add($"<td class=\"nowrap\">");
-            var first = true;
-            foreach (var band in Bands)
             {
-                html.Add($"{(first ? "" : " / ")}<span class=\"{(q.OldestReadyAgeByBand.GetValueOrDefault(band) is null ? "zero" : "")}\">{Format.Age(q.OldestReadyAgeByBand.GetValueOrDefault(band))}</span>");
-                first = false;
+                var oldest = q.OldestReadyAgeByBand.GetValueOrDefault(band);
+                html.Add($"<td class=\"num nowrap\"><span data-testid=\"ready-{Format.Band(band)}\">{Fragments.Count(q.ReadyByBand.GetValueOrDefault(band))}</span>");
+                if (oldest is not null)
+                    html.Add($"<span class=\"age\" title=\"oldest waiting\">oldest {Format.Age(oldest)}</span>");
+                html.Add($"</td>");
             }
 
             html.Add($"""
-                </td>
                 <td class="num" data-testid="in-flight">{Fragments.Count(q.InFlight)}</td>
                 <td class="num">{Fragments.Count(q.Delayed)}</td>
                 <td class="num" data-testid="error">{(q.Error > 0 ? Html.Of($"<a href=\"{request.QueueUrl(q.Name, "?state=error")}\">{Fragments.Count(q.Error, alarming: true)}</a>") : Fragments.Count(0))}</td>
                 <td class="num">{(q.Skipped > 0 ? Html.Of($"<a href=\"{request.QueueUrl(q.Name, "?state=skipped")}\">{Fragments.Count(q.Skipped, alarming: true)}</a>") : Fragments.Count(0))}</td>
                 <td class="nowrap">{StateChips(q)}</td>
-                <td class="num">{Format.Bytes(q.MemoryBytes)}</td>
+                <td class="num nowrap">{Format.Bytes(q.MemoryBytes)}</td>
                 <td class="nowrap">{TrendCell(trends.Of(q.Name))}</td>
                 </tr>
                 """);

@@ -38,7 +38,7 @@ internal static class QueuePage
 
         html.Add($"""
             </nav>
-            <p class="sub">Ready by band: <span class="band band-high">high {Format.Count(queue.ReadyByBand.GetValueOrDefault(UrgencyBand.High))}</span>
+            <p class="sub band-line">Ready by band: <span class="band band-high">high {Format.Count(queue.ReadyByBand.GetValueOrDefault(UrgencyBand.High))}</span>
             <span class="band band-normal">normal {Format.Count(queue.ReadyByBand.GetValueOrDefault(UrgencyBand.Normal))}</span>
             <span class="band band-low">low {Format.Count(queue.ReadyByBand.GetValueOrDefault(UrgencyBand.Low))}</span></p>
             </div>
@@ -129,7 +129,7 @@ internal static class QueuePage
         var html = new Html();
         var deadLetter = state is MessageState.Error or MessageState.Skipped;
         var any = false;
-        html.Add($"<section class=\"panel\" data-testid=\"queue-actions\"><h2>Queue actions</h2><div class=\"actions\">");
+        html.Add($"<section class=\"panel queue-actions\" data-testid=\"queue-actions\"><h2>Queue actions</h2><div class=\"actions\">");
         if (deadLetter && user.May(DashboardPermission.Retry) && CountOf(queue, state) > 0)
         {
             any = true;

@@ -18,6 +18,7 @@ internal static class Layout
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="referrer" content="same-origin">
+            <link rel="icon" href="data:,">
             <title>{title} · {o.Title}</title>
             <link rel="stylesheet" href="{request.Url("/assets/dashboard.css")}?v={assetVersion}">
             <script src="{request.Url("/assets/dashboard.js")}?v={assetVersion}" defer></script>

@@ -100,6 +100,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
         _app = builder.Build();
         _app.UsePathBase(PathBase);
+        // Under a path base, routing must run after it (ASP.NET Core adds it first otherwise).
+        _app.UseRouting();
         _app.UseAuthentication();
         _app.UseAuthorization();
         _app.MapRedisPriorityDashboard("/priority").RequireAuthorization();
