@@ -118,6 +118,8 @@ internal sealed class QueueKeys
         Tokens = stem + "tokens";
         Deliveries = stem + "deliveries";
         WakeChannel = stem + "wake";
+        Control = stem + "control";
+        Audit = stem + "audit";
         All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries];
     }
 
@@ -132,6 +134,12 @@ internal sealed class QueueKeys
     public string Tokens { get; }
     public string Deliveries { get; }
     public string WakeChannel { get; }
+
+    /// <summary>The pause flag and rate limit the reserve script reads (written by the admin scripts).</summary>
+    public string Control { get; }
+
+    /// <summary>The capped stream of admin actions on the queue.</summary>
+    public string Audit { get; }
 
     /// <summary>The eight keys every script receives first, in the order the scripts expect.</summary>
     public RedisKey[] All { get; }

@@ -45,6 +45,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         _ownsConnection = ownsConnection;
         _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
         _connection.ConnectionRestored += OnConnectionRestored;
+        // Listed for the admin API (one SADD, not waited for); the admin also finds a queue whose keys exist.
+        _connection.GetDatabase().SetAdd(QueueRegistry.KeyOf(_settings.KeyPrefix), QueueRegistry.ListedNameOf(queueName), CommandFlags.FireAndForget);
     }
 
     /// <summary>Connects to Redis with a StackExchange.Redis configuration string and opens a queue that owns the connection.</summary>
@@ -175,7 +177,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             values[7 + i * 2] = acknowledgements[i].LeaseToken;
         }
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, _keys.WithTarget(_errorKeys), values).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, [.. _keys.WithTarget(_errorKeys), _keys.Control], values)
+            .ConfigureAwait(false))!;
 
         var nextDue = (long)result[0];
         var expiresAt = FromUnixMs((long)result[2]);
@@ -415,11 +418,13 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         return (long)await Database.RunAsync(LuaScripts.Purge, _keys.All, [0]).ConfigureAwait(false);
     }
 
-    /// <summary>Purges the queue and deletes its counters: the queue no longer exists in Redis.</summary>
+    /// <summary>Purges the queue and deletes its counters, pause and rate-limit state and history: the queue no longer exists in Redis.</summary>
     public async Task DeleteAsync()
     {
         await PurgeAsync().ConfigureAwait(false);
-        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease]).ConfigureAwait(false);
+        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease, _keys.Control, _keys.Audit]).ConfigureAwait(false);
+        if (_keys.QueueName == QueueRegistry.ListedNameOf(_keys.QueueName))
+            await Database.SetRemoveAsync(QueueRegistry.KeyOf(_settings.KeyPrefix), _keys.QueueName).ConfigureAwait(false);
     }
 
     /// <summary>Subscribes to wake-up notifications; called by the waiting methods, so needed only to subscribe early.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RedisPriorityTransport;
 using RedisPriorityTransport.Transport;
 
@@ -11,7 +12,8 @@ public static class RedisBusFactoryConfiguratorExtensions
     /// <summary>
     /// Uses the Redis priority transport for this bus (also inside <c>AddMassTransit&lt;TBus&gt;</c> and
     /// <c>AddMassTransitTestHarness</c>). Without <c>cfg.Host(...)</c> the bus uses an <c>IConnectionMultiplexer</c>
-    /// registered in the container, else <c>localhost:6379</c>.
+    /// registered in the container, else <c>localhost:6379</c>. Also registers <see cref="IPriorityQueueAdmin"/> for the
+    /// bus's queues.
     /// </summary>
     /// <param name="configurator">The bus registration.</param>
     /// <param name="configure">Configures host, ranking and receive endpoints; call <c>cfg.ConfigureEndpoints(context)</c> here.</param>
@@ -19,6 +21,9 @@ public static class RedisBusFactoryConfiguratorExtensions
         Action<IBusRegistrationContext, IRedisBusFactoryConfigurator>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configurator);
-        configurator.SetBusFactory(new RedisRegistrationBusFactory(configure));
+        var factory = new RedisRegistrationBusFactory(configure);
+        configurator.SetBusFactory(factory);
+        // The admin API of this bus's queues (the first Redis bus of the container wins).
+        configurator.TryAddSingleton<IPriorityQueueAdmin>(provider => BusPriorityQueueAdmin.Create(factory, provider));
     }
 }

@@ -56,7 +56,7 @@ public class BadInputTests : QueueTestBase
         await Assert.ThrowsAsync<InvalidUrgencyException>(() => queue.EnqueueBatchAsync([Message("fine"), Message("bad", urgency: 42)]));
         await Assert.ThrowsAsync<ArgumentException>(() => queue.EnqueueBatchAsync([Message("fine"), null!]));
 
-        Assert.Empty(KeysOfThisTest());
+        Assert.Empty(QueueKeysOfThisTest());
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class BadInputTests : QueueTestBase
         await Assert.ThrowsAsync<ArgumentException>(() => queue.CancelAsync(""));
         await Assert.ThrowsAsync<ArgumentException>(() => RedisPriorityQueue.ConnectAsync(" ", "orders"));
 
-        Assert.Empty(KeysOfThisTest());
+        Assert.Empty(QueueKeysOfThisTest());
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public class BadInputTests : QueueTestBase
 
         Assert.Equal(["a"], await queue.PeekAsync(10));
         await queue.DeleteAsync();
-        Assert.Empty(KeysOfThisTest());
+        Assert.Empty(QueueKeysOfThisTest());
     }
 }

@@ -200,7 +200,7 @@ public class OrderingTests : QueueTestBase
         await queue.EnqueueAsync(Message("d"));
         await queue.ReserveAsync(1, TimeSpan.FromMinutes(1));
 
-        var keys = KeysOfThisTest().ToList();
+        var keys = QueueKeysOfThisTest().ToList();
 
         Assert.True(keys.Count >= 8, $"expected the queue's keys, found {string.Join(", ", keys)}");
         Assert.Single(keys.Select(k => Server.Connection.HashSlot(k)).Distinct());

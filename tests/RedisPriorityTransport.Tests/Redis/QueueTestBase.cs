@@ -49,6 +49,9 @@ public abstract class QueueTestBase : IAsyncLifetime
     protected IEnumerable<RedisKey> KeysOfThisTest() =>
         Server.Connection.GetServers().SelectMany(server => server.Keys(pattern: KeyPrefix + "*", pageSize: 1000));
 
+    /// <summary>The keys of this test's queues: every key of its prefix but the queue registry the engine keeps for the admin API.</summary>
+    protected IEnumerable<RedisKey> QueueKeysOfThisTest() => KeysOfThisTest().Where(key => key != KeyPrefix + "queues");
+
     protected static QueueMessage Message(string id, int urgency = 5, string? eventType = null, string? body = null,
         IReadOnlyDictionary<string, string>? headers = null, TimeSpan? delay = null) =>
         new(id, System.Text.Encoding.UTF8.GetBytes(body ?? id), new MessagePriority((Urgency)urgency, eventType), headers) { Delay = delay };

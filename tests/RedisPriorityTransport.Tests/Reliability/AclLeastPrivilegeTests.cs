@@ -23,6 +23,8 @@ public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : Dedicated
         "resetkeys", "~" + Prefix + "*", "resetchannels", "&" + Prefix + "*", "-@all",
         // Sent by the client: scripts, peek and delete, wake-up subscriptions, and StackExchange.Redis's PING and ECHO checks.
         "+evalsha", "+eval", "+zrange", "+del", "+subscribe", "+unsubscribe", "+ping", "+echo",
+        // The queue registry of the admin API: a queue lists itself when opened and unlists itself when deleted.
+        "+sadd", "+srem",
         // Called inside the scripts (Redis checks every command a script runs against the caller's ACL).
         "+time", "+incr", "+publish", "+unlink",
         "+hset", "+hget", "+hdel", "+hexists", "+hincrby", "+hlen",

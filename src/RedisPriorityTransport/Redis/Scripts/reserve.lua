@@ -3,14 +3,18 @@
 -- their original place, or to the error queue past the maximum delivery count) and promotes due delayed messages.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
 -- KEYS[9..11] the error queue: ready, sequence, messages
+-- KEYS[12] the queue's control hash (pause flag, rate limit; see admin_control.lua)
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
+-- A paused queue reserves nothing; a rate-limited one at most what its window has left, and then the first value
+-- is the ms until the window reopens when that comes before the next delayed message (so the caller waits, not spins).
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
 --            A, then per acknowledgement 1 (deleted) or 0 (lease no longer held),
 --            then per message: id, record, delivery count, lease token }
 --@include _common
 --@include _reclaim
+--@include _admission
 local q = queue_keys()
 local max_messages, lease_ms, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])
 local now = now_ms()
@@ -31,8 +35,10 @@ local out = { -1, now, expiry, returned, dead, ack_count }
 for i = 1, ack_count do
   out[#out + 1] = acknowledged[i]
 end
-if max_messages > 0 then
-  local popped = redis.call('ZPOPMIN', q.ready, max_messages)
+local admitted, reopens_in, spend = admission(KEYS[12], max_messages, now)
+if admitted > 0 then
+  local popped = redis.call('ZPOPMIN', q.ready, admitted)
+  spend(#popped / 2)
   for i = 1, #popped, 2 do
     local id = popped[i]
     local record = redis.call('HGET', q.messages, id)
@@ -51,5 +57,8 @@ end
 local head = redis.call('ZRANGE', q.delayed, 0, 0, 'WITHSCORES')
 if #head > 0 then
   out[1] = math.max(0, tonumber(head[2]) - now)
+end
+if reopens_in and (out[1] < 0 or reopens_in < out[1]) then
+  out[1] = reopens_in
 end
 return out

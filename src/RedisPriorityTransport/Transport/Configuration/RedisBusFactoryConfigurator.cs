@@ -107,12 +107,20 @@ internal sealed class RedisRegistrationBusFactory : TransportRegistrationBusFact
         _configure = configure;
     }
 
+    /// <summary>The bus's host configuration: its connection and key prefix, which the admin API uses too.</summary>
+    public RedisHostConfiguration HostConfiguration => _busConfiguration.HostConfiguration;
+
+    /// <summary>True once <see cref="CreateBus"/> has run, so the host settings are the application's.</summary>
+    public bool BusCreated { get; private set; }
+
     public override IBusInstance CreateBus(IBusRegistrationContext context, IEnumerable<IBusInstanceSpecification> specifications, string busName)
     {
         var configurator = new RedisBusFactoryConfigurator(_busConfiguration);
         // A connection registered in the container is used unless the application names a host.
         _busConfiguration.HostConfiguration.Settings.ConnectionFromServices =
             () => (IConnectionMultiplexer?)context.GetService(typeof(IConnectionMultiplexer));
-        return CreateBus(configurator, context, _configure, specifications);
+        var bus = CreateBus(configurator, context, _configure, specifications);
+        BusCreated = true;
+        return bus;
     }
 }

@@ -1,0 +1,110 @@
+-- Reads one page of the queue's messages in one state, in that state's order: ready by priority (delivery order),
+-- delayed by due time, in flight by lease expiry, error and skipped by priority. Paged by cursor (the score and id of
+-- the last message examined), so a page costs O(log N) to find its start plus the messages it examines, whatever the
+-- queue's size. Filters are applied here; a page examines at most the scan limit, so a sparse filter may return a
+-- short page with a cursor to go on.
+-- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- ARGV[1] state: ready, delayed, inflight, error or skipped    ARGV[2] cursor score ('' for the first page)
+-- ARGV[3] cursor id    ARGV[4] page size    ARGV[5] scan limit (messages examined at most)
+-- ARGV[6] lowest score to consider ('-inf')    ARGV[7] score to stop before ('+inf')
+-- ARGV[8] lowest urgency    ARGV[9] highest urgency    ARGV[10] event type ('' any; '-' none)
+-- ARGV[11] part of a message type, lower case ('' any)    ARGV[12] message id ('' any)
+-- Returns: { now ms, next cursor score ('' at the end), next cursor id, then per message: id, score, urgency,
+--            enqueue ms, event type, packed headers, delivery count, message types }
+--@include _common
+--@include _admin
+local q = admin_keys()
+local state = ARGV[1]
+local sets = {
+  ready = { q.ready, q.messages }, delayed = { q.delayed, q.messages }, inflight = { q.inflight, q.messages },
+  error = { q.error.ready, q.error.messages }, skipped = { q.skipped.ready, q.skipped.messages },
+}
+local set, messages = sets[state][1], sets[state][2]
+local page_size, scan_limit = tonumber(ARGV[4]), tonumber(ARGV[5])
+local min_score, stop_score = ARGV[6], ARGV[7]
+local min_u, max_u = tonumber(ARGV[8]), tonumber(ARGV[9])
+local event_type, type_part, wanted_id = ARGV[10], ARGV[11], ARGV[12]
+local out = { now_ms(), '', '' }
+
+local function matches(id, m, types)
+  if not m then return min_u == 0 and event_type == '' and type_part == '' end
+  local u = tonumber(m.u)
+  if u < min_u or u > max_u then return false end
+  if event_type == '-' and m.e ~= '' then return false end
+  if event_type ~= '' and event_type ~= '-' and m.e ~= event_type then return false end
+  if type_part ~= '' and not string.find(string.lower(types), type_part, 1, true) then return false end
+  return true
+end
+
+local function emit(id, score)
+  local record = redis.call('HGET', messages, id)
+  local m = parse_record(record)
+  local types = m and message_types(m.h, m.body) or ''
+  if not matches(id, m, types) then return false end
+  local deliveries = 0
+  if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end
+  out[#out + 1] = id
+  out[#out + 1] = score
+  out[#out + 1] = m and tonumber(m.u) or 0
+  out[#out + 1] = m and tonumber(m.t) or 0
+  out[#out + 1] = m and m.e or ''
+  out[#out + 1] = m and m.h or ''
+  out[#out + 1] = deliveries
+  out[#out + 1] = types
+  return true
+end
+
+if wanted_id ~= '' then
+  -- One message by id: a lookup, not a scan.
+  local score = redis.call('ZSCORE', set, wanted_id)
+  if score then emit(wanted_id, score) end
+  return out
+end
+
+-- The rank to start at: after the cursor's message while it is still there; else after its score (members with an
+-- equal score sort by id, as Redis orders them); else the first message at or above the lowest score.
+local rank
+if ARGV[2] ~= '' then
+  local score = redis.call('ZSCORE', set, ARGV[3])
+  if score and tonumber(score) == tonumber(ARGV[2]) then
+    rank = redis.call('ZRANK', set, ARGV[3]) + 1
+  else
+    rank = redis.call('ZCOUNT', set, '-inf', '(' .. ARGV[2])
+    local equal = redis.call('ZRANGEBYSCORE', set, ARGV[2], ARGV[2], 'LIMIT', 0, scan_limit)
+    for _, member in ipairs(equal) do
+      if member <= ARGV[3] then rank = rank + 1 end
+    end
+  end
+  if min_score ~= '-inf' then
+    rank = math.max(rank, redis.call('ZCOUNT', set, '-inf', '(' .. min_score))
+  end
+else
+  rank = min_score == '-inf' and 0 or redis.call('ZCOUNT', set, '-inf', '(' .. min_score)
+end
+
+local stop = stop_score == '+inf' and math.huge or tonumber(stop_score)
+local found, examined, chunk = 0, 0, math.min(scan_limit, math.max(page_size, 64))
+local last_score, last_id
+while found < page_size and examined < scan_limit do
+  local batch = redis.call('ZRANGE', set, rank, rank + math.min(chunk, scan_limit - examined) - 1, 'WITHSCORES')
+  if #batch == 0 then last_score = nil; break end
+  local ended = false
+  for i = 1, #batch, 2 do
+    if tonumber(batch[i + 1]) >= stop then ended = true; break end
+    examined = examined + 1
+    rank = rank + 1
+    last_id, last_score = batch[i], batch[i + 1]
+    if emit(batch[i], batch[i + 1]) then found = found + 1 end
+    if found >= page_size or examined >= scan_limit then break end
+  end
+  if ended then last_score = nil; break end
+end
+-- A cursor only when something may follow.
+if last_score and redis.call('ZCARD', set) > rank then
+  local next_member = redis.call('ZRANGE', set, rank, rank, 'WITHSCORES')
+  if #next_member > 0 and tonumber(next_member[2]) < stop then
+    out[2], out[3] = last_score, last_id
+  end
+end
+return out

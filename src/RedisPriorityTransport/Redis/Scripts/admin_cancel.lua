@@ -1,0 +1,25 @@
+-- Removes a waiting (ready or delayed) message and writes the audit entry, which keeps what the message was
+-- (urgency, event type, message types), in one step.
+-- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
+-- ARGV[6] message id
+-- Returns: { 1, urgency, audit entry id, now ms, event type, message types }, or { 0, state } when it is not waiting.
+--@include _common
+--@include _admin
+local q = admin_keys()
+local id = ARGV[6]
+local state = 'ready'
+if redis.call('ZREM', q.ready, id) == 0 then
+  state = 'delayed'
+  if redis.call('ZREM', q.delayed, id) == 0 then
+    return { 0, state_of(q, id) }
+  end
+end
+local m = parse_record(redis.call('HGET', q.messages, id)) or { u = '0', e = '', h = '', body = '' }
+redis.call('HDEL', q.messages, id)
+forget_delivery(q.tokens, q.deliveries, id)
+local now = now_ms()
+local types = message_types(m.h, m.body)
+local entry = audit(q, now, 'Cancel', urgency_fields({ 'message', id, 'state', state, 'eventType', m.e, 'messageType', types }, m.u, nil))
+return { 1, tonumber(m.u), entry, now, m.e, types }

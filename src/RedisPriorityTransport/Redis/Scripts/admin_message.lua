@@ -1,0 +1,29 @@
+-- Finds one message wherever it is in the queue (ready, delayed, in flight, error or skipped) and returns it whole.
+-- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- ARGV[1] message id
+-- Returns: { state (ready, delayed, inflight, error, skipped, none), now ms, score in its set ('' if none),
+--            stored record, delivery count, message types }, or { 'none', now ms } when it is not there.
+--@include _common
+--@include _admin
+local q = admin_keys()
+local id = ARGV[1]
+local now = now_ms()
+local state, score, messages = 'none', nil, q.messages
+for _, place in ipairs({ { 'ready', q.ready }, { 'delayed', q.delayed }, { 'inflight', q.inflight } }) do
+  score = redis.call('ZSCORE', place[2], id)
+  if score then state = place[1]; break end
+end
+if not score then
+  for _, place in ipairs({ { 'error', q.error }, { 'skipped', q.skipped } }) do
+    score = redis.call('ZSCORE', place[2].ready, id)
+    if score then state, messages = place[1], place[2].messages; break end
+  end
+end
+if not score then return { 'none', now } end
+local record = redis.call('HGET', messages, id)
+if not record then return { 'none', now } end
+local deliveries = 0
+if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end
+local m = parse_record(record)
+return { state, now, score, record, deliveries, m and message_types(m.h, m.body) or '' }

@@ -1,0 +1,35 @@
+-- Deletes the messages of one state of the queue (ready, delayed, error or skipped; never those in flight) and writes
+-- the audit entry, in one step. Ready and delayed messages go in batches, so Redis is never blocked for long: the
+-- caller repeats until nothing is left, and each batch has its own entry. The error and skipped queues are unlinked
+-- whole (Redis frees them in the background).
+-- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
+-- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
+-- ARGV[6] state: ready, delayed, error or skipped    ARGV[7] batch size (ready and delayed)
+-- Returns: { deleted count, messages left in that state, audit entry id ('' when nothing was deleted), now ms }
+--@include _common
+--@include _admin
+local q = admin_keys()
+local state = ARGV[6]
+local now = now_ms()
+local deleted, left = 0, 0
+if state == 'error' or state == 'skipped' then
+  local dlq = state == 'error' and q.error or q.skipped
+  deleted = redis.call('ZCARD', dlq.ready)
+  redis.call('UNLINK', dlq.ready, dlq.messages)
+else
+  local set = state == 'delayed' and q.delayed or q.ready
+  local ids = redis.call('ZRANGE', set, 0, tonumber(ARGV[7]) - 1)
+  for _, id in ipairs(ids) do
+    redis.call('HDEL', q.messages, id)
+    forget_delivery(q.tokens, q.deliveries, id)
+  end
+  if #ids > 0 then redis.call('ZREMRANGEBYRANK', set, 0, #ids - 1) end
+  deleted = #ids
+  left = redis.call('ZCARD', set)
+end
+local entry = ''
+if deleted > 0 then
+  entry = audit(q, now, 'Purge', { 'state', state, 'count', tostring(deleted) })
+end
+return { deleted, left, entry, now }

@@ -1,0 +1,23 @@
+using RedisPriorityTransport.Tests.Redis;
+
+namespace RedisPriorityTransport.Tests.Operations;
+
+/// <summary>An admin over this test's key prefix on the shared test Redis, next to engine queues of the same prefix.</summary>
+public abstract class AdminTestBase : QueueTestBase
+{
+    protected const string Operator = "alice";
+
+    protected IPriorityQueueAdmin Admin => PriorityQueueAdmin.Create(Server.Connection, new PriorityQueueSettings { KeyPrefix = KeyPrefix });
+
+    /// <summary>An admin whose audit stream keeps only <paramref name="length"/> entries.</summary>
+    protected IPriorityQueueAdmin AdminWith(Action<PriorityQueueAdminOptions> configure)
+    {
+        var options = new PriorityQueueAdminOptions();
+        configure(options);
+        return PriorityQueueAdmin.Create(Server.Connection, new PriorityQueueSettings { KeyPrefix = KeyPrefix }, options);
+    }
+
+    /// <summary>Enqueues messages a..n of the given urgencies into <paramref name="queue"/>.</summary>
+    protected static async Task FillAsync(RedisPriorityQueue queue, params (string Id, int Urgency)[] messages) =>
+        await queue.EnqueueBatchAsync(messages.Select(m => Message(m.Id, m.Urgency)).ToArray());
+}
