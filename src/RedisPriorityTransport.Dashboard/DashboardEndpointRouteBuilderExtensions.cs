@@ -58,7 +58,7 @@ public static class DashboardEndpointRouteBuilderExtensions
         group.MapGet("/queues/{queue}/messages/{messageId}", handlers.Page((r, ct) => MessageDetailPage.RenderAsync(r, Queue(r), Message(r), ct)));
 
         group.MapPost("/queues/{queue}/messages/{messageId}/priority",
-            handlers.Action(DashboardPermission.PrioritizeUpTo8, (r, f) => DashboardActions.ChangePriority(r, f, Queue(r), Message(r))));
+            handlers.Action(DashboardPermission.PrioritizeUpTo8, (r, f) => DashboardActions.ChangePriority(r, f, Queue(r), Message(r)), DashboardActions.AuthorizeLevel));
         group.MapPost("/queues/{queue}/messages/{messageId}/cancel",
             handlers.Action(DashboardPermission.Cancel, (r, f) => DashboardActions.Cancel(r, f, Queue(r), Message(r))));
         group.MapPost("/queues/{queue}/messages/{messageId}/retry",

@@ -13,8 +13,7 @@ public sealed class AdminTests(DashboardFixture fixture)
     {
         const string queue = "roles";
         await fixture.Admin.PauseAsync(queue, "test-setup");
-        var id = await fixture.SendOneAsync(queue, new WorkItem("waiting", 3));
-        await Eventually.HoldsAsync(async () => (await fixture.Admin.GetQueueAsync(queue)).Ready == 1, TimeSpan.FromSeconds(10), "the message is ready");
+        var id = await fixture.QueueIdAsync(queue, MessageState.Ready, await fixture.SendOneAsync(queue, new WorkItem("waiting", 3)));
         var messageUrl = $"{fixture.DashboardUrl}/queues/{queue}/messages/{id}";
 
         // dora's claims make her a viewer.

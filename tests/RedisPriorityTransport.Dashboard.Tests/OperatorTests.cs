@@ -16,7 +16,7 @@ public sealed class OperatorTests(DashboardFixture fixture)
     {
         // A backlog of normal work, then one low message: without the rush it would be the last one started.
         await fixture.SendAsync(Queue, Enumerable.Range(1, Backlog).Select(i => new WorkItem($"backlog-{i}", 5)));
-        var target = await fixture.SendOneAsync(Queue, new WorkItem("late-low", 1));
+        var target = await fixture.QueueIdAsync(Queue, MessageState.Ready, await fixture.SendOneAsync(Queue, new WorkItem("late-low", 1)));
         await Eventually.HoldsAsync(() => Task.FromResult(fixture.Log.StartedIn(Queue).Count > 0), TimeSpan.FromSeconds(15), "the consumer has started on the backlog");
 
         var page = await fixture.NewPageAsync("olga", "operator");
@@ -60,8 +60,7 @@ public sealed class OperatorTests(DashboardFixture fixture)
     public async Task A_priority_change_without_a_reason_is_refused()
     {
         const string queue = "no-reason";
-        var id = await fixture.SendOneAsync(queue, new WorkItem("idle", 3));
-        await Eventually.HoldsAsync(async () => (await fixture.Admin.GetQueueAsync(queue)).Ready == 1, TimeSpan.FromSeconds(10), "the message is ready");
+        var id = await fixture.QueueIdAsync(queue, MessageState.Ready, await fixture.SendOneAsync(queue, new WorkItem("idle", 3)));
         var page = await fixture.NewPageAsync("olga", "operator");
         await page.GotoAsync($"{fixture.DashboardUrl}/queues/{queue}/messages/{id}");
         // Past the browser's own check (the field is required), the server refuses too.

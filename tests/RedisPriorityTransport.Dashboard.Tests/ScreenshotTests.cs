@@ -28,7 +28,7 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         await fixture.SendAsync(webhooks, Enumerable.Range(1, 120).Select(i => new WorkItem($"hook-{i}", random.Next(2, 7))));
 
         await fixture.SendAsync(orders, Enumerable.Range(1, 300).Select(i => new WorkItem($"order-{i}", random.Next(0, 11))));
-        var rushed = await fixture.SendOneAsync(orders, new WorkItem("order-vip", 4, "{\"customer\":\"ACME\",\"lines\":3}"));
+        var rushed = await fixture.QueueIdAsync(orders, MessageState.Ready, await fixture.SendOneAsync(orders, new WorkItem("order-vip", 4, "{\"customer\":\"ACME\",\"lines\":3}")));
         await fixture.Admin.PrioritizeAsync(orders, rushed, "olga", "VIP customer waiting on the phone");
         await fixture.Admin.UrgentAsync(orders, rushed, "maria", "escalated by support");
 

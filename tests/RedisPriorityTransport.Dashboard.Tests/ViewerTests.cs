@@ -21,6 +21,7 @@ public sealed class ViewerTests(DashboardFixture fixture)
         await fixture.SendOneAsync(Queue, new WorkItem("v-normal", 5));
         await fixture.SendOneAsync(Queue, new WorkItem("v-high", 9));
         await Eventually.HoldsAsync(async () => (await fixture.Admin.GetQueueAsync(Queue)).Ready == 3, TimeSpan.FromSeconds(10), "three ready messages");
+        low = await fixture.QueueIdAsync(Queue, MessageState.Ready, low);
 
         var page = await fixture.NewPageAsync("vic", "viewer");
         var trouble = DashboardFixture.WatchForTrouble(page);
@@ -94,8 +95,7 @@ public sealed class ViewerTests(DashboardFixture fixture)
             ExtraHTTPHeaders = new Dictionary<string, string> { [TestAuthenticationHandler.UserHeader] = "vic", [TestAuthenticationHandler.RolesHeader] = "viewer" },
         });
         const string queue = "no-script";
-        var id = await fixture.SendOneAsync(queue, new WorkItem("plain", 4));
-        await Eventually.HoldsAsync(async () => (await fixture.Admin.GetQueueAsync(queue)).Ready == 1, TimeSpan.FromSeconds(10), "the message is ready");
+        var id = await fixture.QueueIdAsync(queue, MessageState.Ready, await fixture.SendOneAsync(queue, new WorkItem("plain", 4)));
         var page = await context.NewPageAsync();
         await page.GotoAsync(fixture.DashboardUrl + "/");
         await page.Locator($"tr[data-queue='{queue}'] a.queue-name").ClickAsync();

@@ -12,18 +12,29 @@ namespace RedisPriorityTransport.Dashboard.Endpoints;
 /// </summary>
 internal static class DashboardActions
 {
-    public static async Task<string> ChangePriority(DashboardRequest request, IFormCollection form, string queue, string messageId)
+    /// <summary>Refuses (403) a level above what the user's role may set; a level that is no level passes here and fails as 400 later.</summary>
+    public static void AuthorizeLevel(DashboardRequest request, IFormCollection form)
     {
-        var raw = form["level"].ToString() == "any" ? form["anyLevel"].ToString() : form["level"].ToString();
-        if (!int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || !UrgencyScale.IsValid(value))
-            throw new ArgumentException($"The level '{raw}' is not an urgency 0..10.", "level");
-        var urgency = (Urgency)value;
-        if (!request.User.MaySetLevel(urgency))
+        if (TryReadLevel(form, out var urgency) && !request.User.MaySetLevel(urgency))
         {
             throw new DashboardForbiddenException(
-                $"Your role ({Layout.Role(request.User.Role)}) may set levels up to {(int?)RoleMatrix.HighestLevel(request.User.Role)}; level {value} needs {Layout.Role(RoleMatrix.Minimum(RoleMatrix.ForLevel(urgency)))}. Nothing was changed.");
+                $"Your role ({Layout.Role(request.User.Role)}) may set levels up to {(int?)RoleMatrix.HighestLevel(request.User.Role)}; level {(int)urgency} needs {Layout.Role(RoleMatrix.Minimum(RoleMatrix.ForLevel(urgency)))}. Nothing was changed.");
         }
+    }
 
+    static bool TryReadLevel(IFormCollection form, out Urgency urgency)
+    {
+        var raw = form["level"].ToString() == "any" ? form["anyLevel"].ToString() : form["level"].ToString();
+        var valid = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && UrgencyScale.IsValid(value);
+        urgency = valid ? (Urgency)value : Urgency.Lowest;
+        return valid;
+    }
+
+    public static async Task<string> ChangePriority(DashboardRequest request, IFormCollection form, string queue, string messageId)
+    {
+        if (!TryReadLevel(form, out var urgency))
+            throw new ArgumentException($"The level '{form["level"]}' is not an urgency 0..10.", "level");
+        AuthorizeLevel(request, form);
         await request.Admin.ChangePriorityAsync(queue, messageId, urgency, request.User.Name, RequiredReason(form), request.Http.RequestAborted);
         return request.MessageUrl(queue, messageId, "?notice=priority");
     }

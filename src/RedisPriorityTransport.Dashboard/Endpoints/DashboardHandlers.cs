@@ -29,14 +29,22 @@ internal sealed class DashboardHandlers(string mountPath)
         {
             await WriteHtml(http, StatusCodes.Status200OK, await render(request, http.RequestAborted));
         }
+        catch (DashboardForbiddenException exception)
+        {
+            await Forbid(http, request, exception.Message);
+        }
         catch (Exception exception) when (Describe(exception) is { } failure)
         {
             await WriteHtml(http, failure.Status, Layout.Error(request, failure.Title, exception.Message));
         }
     };
 
-    /// <summary>A POST: <paramref name="permission"/> is checked before the token and the form are even read.</summary>
-    public RequestDelegate Action(DashboardPermission permission, Func<DashboardRequest, IFormCollection, Task<string>> act) => async http =>
+    /// <summary>
+    /// A POST: <paramref name="permission"/> is checked before the form is read, and <paramref name="authorize"/> (a check
+    /// that depends on the form, such as the level asked for) before the antiforgery token, so a refusal is always 403.
+    /// </summary>
+    public RequestDelegate Action(DashboardPermission permission, Func<DashboardRequest, IFormCollection, Task<string>> act,
+        Action<DashboardRequest, IFormCollection>? authorize = null) => async http =>
     {
         var request = await BeginAsync(http);
         if (request is null)
@@ -49,7 +57,14 @@ internal sealed class DashboardHandlers(string mountPath)
 
         try
         {
+            if (authorize is not null)
+                authorize(request, await http.Request.ReadFormAsync(http.RequestAborted));
             await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http);
+        }
+        catch (DashboardForbiddenException exception)
+        {
+            await Forbid(http, request, exception.Message);
+            return;
         }
         catch (AntiforgeryValidationException)
         {

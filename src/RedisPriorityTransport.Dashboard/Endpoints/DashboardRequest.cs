@@ -23,7 +23,7 @@ internal sealed class DashboardRequest(HttpContext http, DashboardUser user, str
     /// A path under the dashboard, starting from the request's path base, so links hold under <c>UsePathBase</c> and
     /// behind a proxy that sets the prefix.
     /// </summary>
-    public string Url(string relative = "/") => Http.Request.PathBase.Add(mountPath + (relative == "/" ? "/" : relative)).ToString();
+    public string Url(string relative = "/") => Http.Request.PathBase.ToUriComponent() + mountPath + relative;
 
     public string QueueUrl(string queue, string tail = "") => Url("/queues/" + Uri.EscapeDataString(queue) + tail);
 

@@ -63,6 +63,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
+        // Only the dashboard's own failures are printed; the consumers fail on purpose.
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Error).AddFilter("MassTransit", LogLevel.None);
         builder.Services.AddSingleton(Log);
         builder.Services.AddMassTransit(x =>
         {
@@ -192,20 +194,37 @@ public sealed class DashboardFixture : IAsyncLifetime
         return trouble;
     }
 
-    /// <summary>The id the bus gave the message named <paramref name="name"/> in <paramref name="queue"/>'s given state.</summary>
-    public async Task<MessageSummary> FindAsync(string queue, MessageState state, Func<MessageSummary, bool> match)
+    /// <summary>
+    /// The id the admin API knows the message by, waiting (10 s at most) until the message sent with MassTransit
+    /// <c>MessageId</c> <paramref name="messageId"/> is in <paramref name="state"/>. (The queue's own id may differ from the
+    /// MassTransit MessageId; the MessageId header is matched.)
+    /// </summary>
+    public async Task<string> QueueIdAsync(string queue, MessageState state, string messageId)
     {
-        string? cursor = null;
-        do
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
         {
-            var page = await Admin.BrowseAsync(queue, state, cursor: cursor, pageSize: 500);
-            if (page.Messages.FirstOrDefault(match) is { } found)
-                return found;
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
+            string? cursor = null;
+            do
+            {
+                var page = await Admin.BrowseAsync(queue, state, cursor: cursor, pageSize: 500);
+                foreach (var summary in page.Messages)
+                {
+                    if (summary.MessageId == messageId)
+                        return summary.MessageId;
+                    var details = await Admin.GetMessageAsync(queue, summary.MessageId);
+                    if (details.Headers.TryGetValue("MessageId", out var header) && string.Equals(header, messageId, StringComparison.OrdinalIgnoreCase))
+                        return summary.MessageId;
+                }
 
-        throw new InvalidOperationException($"No {state} message in '{queue}' matches.");
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No {state} message in '{queue}' has MessageId {messageId}.");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Saves a full-page screenshot under artifacts/screenshots of the repository.</summary>
