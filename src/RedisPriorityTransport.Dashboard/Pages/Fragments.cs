@@ -20,7 +20,9 @@ internal static class Fragments
     /// <summary>A stacked bar of the ready messages per band, drawn in SVG (no style attributes).</summary>
     public static HtmlString BandBar(QueueSummary queue)
     {
-        var total = Math.Max(1, queue.Ready);
+        if (queue.Ready == 0)
+            return HtmlString.Empty;
+        var total = queue.Ready;
         var html = new Html();
         html.Add($"<svg class=\"bar\" viewBox=\"0 0 100 6\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"ready by band\">");
         double x = 0;

@@ -10,20 +10,25 @@ internal static class OverviewPage
 
     public static async Task<string> RenderAsync(DashboardRequest request, QueueTrends trends, CancellationToken cancellationToken)
     {
-        var queues = (await request.Admin.GetQueuesAsync(cancellationToken)).OrderBy(q => q.Name, StringComparer.Ordinal).ToList();
-        foreach (var queue in queues)
+        var all = (await request.Admin.GetQueuesAsync(cancellationToken)).OrderBy(q => q.Name, StringComparer.Ordinal).ToList();
+        foreach (var queue in all)
             trends.Record(queue);
+        var search = request.Query("q");
+        var queues = search is null ? all : all.Where(q => q.Name.Contains(search, StringComparison.OrdinalIgnoreCase)).ToList();
 
+        var highWaiting = queues.Sum(q => q.ReadyByBand.GetValueOrDefault(UrgencyBand.High));
+        var errors = queues.Sum(q => q.Error);
         var html = new Html();
         html.Add($"""
-            <div class="page-head"><div><h1>Overview</h1><p class="sub">{queues.Count} queues · delivery order: urgency, then event type, then age</p></div></div>
+            <div class="page-head"><div><h1>Overview</h1><p class="sub">{(search is null ? $"{all.Count} queues" : $"{queues.Count} of {all.Count} queues")} · delivery order: urgency, then event type, then age</p></div>
+            <form method="get" action="{request.Url()}" class="filters" role="search"><label class="inline"><span class="sr-only">Queue name</span><input type="text" name="q" value="{search}" placeholder="Find queues by name"></label><button type="submit">Find</button></form></div>
             <div id="overview-live" data-live="{request.Options.RefreshSeconds}">
             <div class="cards">
             <div class="card"><div class="label">Ready</div><div class="value" data-testid="total-ready">{Format.Count(queues.Sum(q => q.Ready))}</div></div>
-            <div class="card high"><div class="label">High band waiting</div><div class="value">{Format.Count(queues.Sum(q => q.ReadyByBand.GetValueOrDefault(UrgencyBand.High)))}</div></div>
+            <div class="card{(highWaiting > 0 ? " high" : "")}"><div class="label">High band waiting</div><div class="value">{Format.Count(highWaiting)}</div></div>
             <div class="card"><div class="label">In flight</div><div class="value">{Format.Count(queues.Sum(q => q.InFlight))}</div></div>
             <div class="card"><div class="label">Delayed</div><div class="value">{Format.Count(queues.Sum(q => q.Delayed))}</div></div>
-            <div class="card bad"><div class="label">Error</div><div class="value">{Format.Count(queues.Sum(q => q.Error))}</div></div>
+            <div class="card{(errors > 0 ? " bad" : "")}"><div class="label">Error</div><div class="value">{Format.Count(errors)}</div></div>
             <div class="card"><div class="label">Skipped</div><div class="value">{Format.Count(queues.Sum(q => q.Skipped))}</div></div>
             </div>
             <section class="panel flush">
@@ -36,12 +41,14 @@ internal static class OverviewPage
             <tbody>
             """);
         if (queues.Count == 0)
-            html.Add($"<tr><td colspan=\"11\" class=\"empty\">No queues under this key prefix yet. They appear when a receive endpoint starts or a message is sent.</td></tr>");
+            html.Add(search is null
+                ? Html.Of($"<tr><td colspan=\"11\" class=\"empty\">No queues under this key prefix yet. They appear when a receive endpoint starts or a message is sent.</td></tr>")
+                : Html.Of($"<tr><td colspan=\"11\" class=\"empty\">No queue name contains '{search}'.</td></tr>"));
         foreach (var q in queues)
         {
             html.Add($"""
                 <tr data-queue="{q.Name}">
-                <td><a class="queue-name" href="{request.QueueUrl(q.Name)}">{q.Name}</a>{Fragments.BandBar(q)}</td>
+                <td class="queue-cell"><a class="queue-name" href="{request.QueueUrl(q.Name)}">{q.Name}</a>{Fragments.BandBar(q)}</td>
                 """);
             foreach (var band in Bands)
             {
@@ -83,6 +90,7 @@ internal static class OverviewPage
     {
         if (trend is not { } t)
             return Html.Of($"<span class=\"dim\">collecting…</span>");
-        return Html.Of($"{Fragments.Sparkline(t.Waiting)} <span class=\"{(t.WaitingPerMinute > 0 ? "bad-count" : "dim")}\">{Format.Rate(t.WaitingPerMinute)}</span>{(t.ErrorPerMinute > 0 ? Html.Of($" <span class=\"chip chip-bad\" title=\"error queue growth\">errors {Format.Rate(t.ErrorPerMinute)}</span>") : HtmlString.Empty)}");
+        var direction = t.WaitingPerMinute switch { > 0 => "growing", < 0 => "draining", _ => "steady" };
+        return Html.Of($"{Fragments.Sparkline(t.Waiting)} <span class=\"trend trend-{direction}\" title=\"change of ready and delayed messages per minute\">{Format.Rate(t.WaitingPerMinute)}</span>{(t.ErrorPerMinute > 0 ? Html.Of($" <span class=\"chip chip-bad\" title=\"error queue growth\">errors {Format.Rate(t.ErrorPerMinute)}</span>") : HtmlString.Empty)}");
     }
 }

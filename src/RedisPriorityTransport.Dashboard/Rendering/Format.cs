@@ -35,8 +35,13 @@ internal static class Format
     public static string Time(DateTimeOffset? time) =>
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture) : "–";
 
-    public static string Rate(double perMinute) =>
-        (perMinute > 0 ? "+" : "") + perMinute.ToString(Math.Abs(perMinute) < 10 ? "0.#" : "#,0", CultureInfo.InvariantCulture) + "/min";
+    /// <summary>A change per minute with its direction: ↑ growing, ↓ draining.</summary>
+    public static string Rate(double perMinute)
+    {
+        var size = Math.Abs(perMinute);
+        var figure = size.ToString(size < 10 ? "0.#" : "#,0", CultureInfo.InvariantCulture);
+        return figure == "0" ? "steady" : (perMinute > 0 ? "↑ " : "↓ ") + figure + "/min";
+    }
 
     public static string State(MessageState state) => state switch
     {

@@ -89,6 +89,8 @@ public sealed class DashboardFixture : IAsyncLifetime
                 });
             });
         });
+        // Fresh memory figures for the screenshots (the default reuses a sample for 30 s).
+        builder.Services.Configure<PriorityQueueAdminOptions>(o => o.MemoryCacheDuration = TimeSpan.FromSeconds(1));
         builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization();
