@@ -66,7 +66,7 @@ internal static class OverviewPage
                 <td class="num">{(q.Skipped > 0 ? Html.Of($"<a href=\"{request.QueueUrl(q.Name, "?state=skipped")}\">{Fragments.Count(q.Skipped, alarming: true)}</a>") : Fragments.Count(0))}</td>
                 <td class="nowrap">{StateChips(q)}</td>
                 <td class="num nowrap">{Format.Bytes(q.MemoryBytes)}</td>
-                <td class="nowrap">{TrendCell(trends.Of(q.Name))}</td>
+                <td class="trend-cell">{TrendCell(trends.Of(q.Name))}</td>
                 </tr>
                 """);
         }
