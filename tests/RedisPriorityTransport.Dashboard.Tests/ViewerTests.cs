@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using RedisPriorityTransport.Dashboard.Tests.Infrastructure;
 using RedisPriorityTransport.Tests.Infrastructure;
@@ -63,11 +64,23 @@ public sealed class ViewerTests(DashboardFixture fixture)
         forged["level"] = "9";
         Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsync(url + "/priority", new FormUrlEncodedContent(forged))).StatusCode);
 
+        // A manager may not reach 10, nor manage users; an operator may not purge.
+        using var managerClient = fixture.NewClient("mona", "manager");
+        forged["level"] = "10";
+        Assert.Equal(HttpStatusCode.Forbidden, (await managerClient.PostAsync(url + "/priority", new FormUrlEncodedContent(forged))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await managerClient.PostAsync($"{fixture.DashboardUrl}/users",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["user"] = "mona", ["role"] = "admin" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorClient.PostAsync($"{fixture.DashboardUrl}/queues/{Queue}/purge",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["state"] = "ready", ["confirm"] = "true" }))).StatusCode);
+
         var message = await fixture.Admin.GetMessageAsync(Queue, low);
         Assert.Equal(Urgency.Background, message.Urgency);
         Assert.Equal(MessageState.Ready, message.State);
         Assert.Empty(await fixture.Admin.GetMessageHistoryAsync(Queue, low));
-        Assert.True((await fixture.Admin.GetQueueAsync(Queue)).IsPaused);
+        var queue = await fixture.Admin.GetQueueAsync(Queue);
+        Assert.True(queue.IsPaused);
+        Assert.Equal(3, queue.Ready);
+        Assert.Equal(DashboardRole.None, await fixture.Services.GetRequiredService<Security.RoleAssignments>().GetAsync("mona"));
         await page.Context.CloseAsync();
     }
 

@@ -75,7 +75,9 @@ internal static class QueuePage
         if (mayRetry)
             html.Add($"<th><input type=\"checkbox\" data-select-all=\"retry-selected\" aria-label=\"Select all on this page\"></th>");
         html.Add($"<th class=\"num\">#</th><th>MessageId</th><th>Urgency</th><th>Event type</th><th>Message type</th><th class=\"num\">Deliveries</th><th>Enqueued</th><th>{StateColumn(state)}</th></tr></thead><tbody>");
-        if (page.Messages.Count == 0)
+        if (page.Messages.Count == 0 && page.NextCursor is not null)
+            html.Add($"<tr><td colspan=\"9\" class=\"empty\">None matched in the stretch of the queue this page looked at; Next page searches on.</td></tr>");
+        else if (page.Messages.Count == 0)
             html.Add($"<tr><td colspan=\"9\" class=\"empty\">No {Format.State(state)} messages{(filter is null ? "" : " match the filter")}.</td></tr>");
         var position = at;
         foreach (var m in page.Messages)

@@ -8,9 +8,10 @@ namespace RedisPriorityTransport.Dashboard.Security;
 /// The role assignments admins make on the users page: one Redis hash, <c>{prefix}dashboard:roles</c>, user name →
 /// role name. Each read and write is a single command. There are no passwords here: the host authenticates.
 /// </summary>
-internal sealed class RoleAssignments
+internal sealed class RoleAssignments : IDisposable
 {
     readonly Lazy<IDatabase> _database;
+    IConnectionMultiplexer? _owned;
 
     public RoleAssignments(IServiceProvider services, IOptions<DashboardOptions> options)
     {
@@ -20,6 +21,9 @@ internal sealed class RoleAssignments
         Key = prefix + "dashboard:roles";
         _database = new Lazy<IDatabase>(() => Connect(services, dashboard, queueOptions?.Value).GetDatabase());
     }
+
+    /// <summary>Closes the connection the dashboard opened itself (never a registered one).</summary>
+    public void Dispose() => _owned?.Dispose();
 
     /// <summary>The hash holding the assignments.</summary>
     public RedisKey Key { get; }
@@ -49,14 +53,14 @@ internal sealed class RoleAssignments
             ? role
             : DashboardRole.None;
 
-    static IConnectionMultiplexer Connect(IServiceProvider services, DashboardOptions dashboard, RedisPriorityQueueOptions? queueOptions)
+    IConnectionMultiplexer Connect(IServiceProvider services, DashboardOptions dashboard, RedisPriorityQueueOptions? queueOptions)
     {
         if (!string.IsNullOrWhiteSpace(dashboard.RedisConfiguration))
-            return ConnectionMultiplexer.Connect(dashboard.RedisConfiguration + ",abortConnect=false");
+            return _owned = ConnectionMultiplexer.Connect(dashboard.RedisConfiguration + ",abortConnect=false");
         if (services.GetService<IConnectionMultiplexer>() is { } registered)
             return registered;
         if (!string.IsNullOrWhiteSpace(queueOptions?.Configuration))
-            return ConnectionMultiplexer.Connect(queueOptions.Configuration + ",abortConnect=false");
+            return _owned = ConnectionMultiplexer.Connect(queueOptions.Configuration + ",abortConnect=false");
         throw new InvalidOperationException(
             "The dashboard keeps role assignments in Redis but has no connection: set DashboardOptions.RedisConfiguration, " +
             "register an IConnectionMultiplexer, or set RedisPriorityQueue:Configuration (or turn off DashboardOptions.UseRoleAssignments).");
