@@ -23,8 +23,13 @@ public interface IPriorityQueueAdmin
 
     /// <summary>
     /// One page of a queue's messages in one state: ready in delivery order, delayed by due time, in flight by lease
-    /// expiry, error and skipped in the order they arrived. Pass the returned <see cref="MessagePage.NextCursor"/> for the next page.
+    /// expiry, error and skipped in the order their queue would deliver them (priority, then arrival). Pass the returned
+    /// <see cref="MessagePage.NextCursor"/> for the next page. A page costs O(log N) plus the messages it examines; with a
+    /// filter it examines at most <see cref="PriorityQueueAdminOptions.BrowseScanLimit"/> messages, so it may come back
+    /// short (even empty) with a cursor to go on.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="pageSize"/> is outside 1..1000.</exception>
+    /// <exception cref="ArgumentException">The cursor is not from a browse of this state, or the filter is inconsistent.</exception>
     Task<MessagePage> BrowseAsync(string queueName, MessageState state, MessageFilter? filter = null, string? cursor = null,
         int pageSize = 50, CancellationToken cancellationToken = default);
 
@@ -50,11 +55,18 @@ public interface IPriorityQueueAdmin
     Task<int> RedriveAsync(string queueName, DeadLetterQueue source, IReadOnlyCollection<string> messageIds, string user, string? reason = null,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Moves every message of the queue's error or skipped queue back to the queue.</summary>
+    /// <summary>
+    /// Moves every message of the queue's error or skipped queue back to the queue, in batches of 500 (each batch one
+    /// script, with one audit entry that counts it, so a large redrive does not flush the history).
+    /// </summary>
     Task<long> RedriveAllAsync(string queueName, DeadLetterQueue source, string user, string? reason = null,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes every message of a queue in one state (in-flight messages cannot be purged).</summary>
+    /// <summary>
+    /// Deletes every message of a queue in one state. Ready and delayed messages go in batches of a few thousand, each
+    /// batch one script with its own audit entry; the error and skipped queues go whole.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="state"/> is <see cref="MessageState.InFlight"/>: consumers hold those under leases.</exception>
     Task<long> PurgeAsync(string queueName, MessageState state, string user, string? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stops every consumer of the queue, in every process, from reserving messages; publishing goes on. Survives restarts.</summary>
@@ -72,6 +84,9 @@ public interface IPriorityQueueAdmin
     /// <summary>The audit history of a queue, newest first, paged.</summary>
     Task<AuditPage> GetHistoryAsync(string queueName, AuditQuery? query = null, CancellationToken cancellationToken = default);
 
-    /// <summary>The audit history of one message, oldest first.</summary>
+    /// <summary>
+    /// The audit history of one message, oldest first: its newest 100 entries still in the queue's audit stream, read
+    /// through a per-message index (no scan of the stream).
+    /// </summary>
     Task<IReadOnlyList<AuditEntry>> GetMessageHistoryAsync(string queueName, string messageId, CancellationToken cancellationToken = default);
 }

@@ -6,7 +6,10 @@ public record MessageSummary
     /// <summary>The queue the message belongs to (the main queue, also for error and skipped messages).</summary>
     public required string QueueName { get; init; }
 
-    /// <summary>The message's id in its queue: its MassTransit <c>MessageId</c>.</summary>
+    /// <summary>
+    /// The message's id in its queue: its MassTransit <c>MessageId</c>. In the error or skipped queue a message that
+    /// failed again while an earlier copy was still there has <c>#n</c> appended; a redrive gives it its own id back.
+    /// </summary>
     public required string MessageId { get; init; }
 
     /// <summary>Where the message is.</summary>
@@ -24,10 +27,10 @@ public record MessageSummary
     /// <summary>Its MassTransit message types (URNs), when known.</summary>
     public IReadOnlyList<string> MessageTypes { get; init; } = [];
 
-    /// <summary>How many times it was delivered to a consumer.</summary>
+    /// <summary>How many times it was delivered to a consumer (0 in the error and skipped queues: a redrive starts it again).</summary>
     public int DeliveryCount { get; init; }
 
-    /// <summary>When it was enqueued (Redis time).</summary>
+    /// <summary>When it was enqueued (Redis time); for an error or skipped message, when it arrived there.</summary>
     public DateTimeOffset EnqueuedAt { get; init; }
 
     /// <summary>How long it has been in the queue, measured when it was read.</summary>

@@ -14,7 +14,7 @@ public sealed class PriorityQueueAdminOptions
 
     /// <summary>
     /// Entries each queue's audit stream keeps, at least (10,000 by default): Redis trims it in whole nodes, so a few
-    /// more may remain. Reading one message's history scans up to this many entries.
+    /// more may remain.
     /// </summary>
     public int AuditMaxLength
     {

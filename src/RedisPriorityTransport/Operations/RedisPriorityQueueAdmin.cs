@@ -149,7 +149,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         return new AuditEntry
         {
             Id = (string)result[2]!,
-            Time = DateTimeOffset.FromUnixTimeMilliseconds((long)result[3]),
+            Time = AdminResults.TimeOfEntry((string)result[2]!),
             QueueName = queueName,
             MessageId = messageId,
             Action = AuditAction.ChangePriority,
@@ -175,7 +175,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         return new AuditEntry
         {
             Id = (string)result[2]!,
-            Time = DateTimeOffset.FromUnixTimeMilliseconds((long)result[3]),
+            Time = AdminResults.TimeOfEntry((string)result[2]!),
             QueueName = queueName,
             MessageId = messageId,
             Action = AuditAction.Cancel,
@@ -218,11 +218,17 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         cancellationToken.ThrowIfCancellationRequested();
         var redis = await EnsureQueueAsync(queueName).ConfigureAwait(false);
         long moved = 0;
+        long? present = null;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var batch = present is { } total ? (int)Math.Min(options.BatchSize, total - moved) : options.BatchSize;
+            if (batch <= 0)
+                break;
             var result = await MutateAsync(redis, AdminScripts.Redrive, queueName, user, reason ?? "",
-                [sourceName, AdminScripts.WakeChannelOf(redis.KeyPrefix, queueName), "all", options.BatchSize]).ConfigureAwait(false);
+                [sourceName, AdminScripts.WakeChannelOf(redis.KeyPrefix, queueName), "all", batch]).ConfigureAwait(false);
             var count = (long)result[0];
+            // "All" means those there when the redrive began: messages that fail again meanwhile are not moved round and round.
+            present ??= count + (long)result[1];
             moved += count;
             // Done when the source is empty, or when what is left cannot move (its id is queued again).
             if (count == 0 || (long)result[1] == 0)
@@ -301,9 +307,8 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         QueueNames.ValidateMessageId(messageId, nameof(messageId));
         cancellationToken.ThrowIfCancellationRequested();
         var redis = await EnsureQueueAsync(queueName).ConfigureAwait(false);
-        // The whole stream, which the options cap (trimming keeps up to one node more: hence the slack).
-        var limit = options.AuditMaxLength * 2 + 1000;
-        var (entries, _) = await ReadHistoryAsync(redis, queueName, "+", "-", limit, limit, "", "", messageId).ConfigureAwait(false);
+        // Read through the audit index: the page size and scan limit do not apply.
+        var (entries, _) = await ReadHistoryAsync(redis, queueName, "+", "-", 1, 1, "", "", messageId).ConfigureAwait(false);
         return entries.AsEnumerable().Reverse().ToArray();
     }
 

@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
 
-/// <summary>The admin scripts (loaded once per process) and the sixteen keys each of them receives.</summary>
+/// <summary>The admin scripts (loaded once per process) and the seventeen keys each of them receives.</summary>
 internal static class AdminScripts
 {
     public static readonly LuaScript Summary = LuaScript.Load("admin_summary");
@@ -16,15 +16,16 @@ internal static class AdminScripts
     public static readonly LuaScript History = LuaScript.Load("admin_history");
 
     /// <summary>
-    /// The queue's eight keys, its error and skipped queues' ready, sequence and messages keys, its control hash and its
-    /// audit stream: one hash tag, so every admin script runs on one cluster slot.
+    /// The queue's eight keys, its error and skipped queues' ready, sequence and messages keys, its control hash, its
+    /// audit stream and audit index: one hash tag, so every admin script runs on one cluster slot.
     /// </summary>
     public static RedisKey[] KeysOf(string keyPrefix, string queueName)
     {
         var queue = new QueueKeys(keyPrefix, queueName);
         var error = new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.ErrorQueueSuffix);
         var skipped = new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.SkippedQueueSuffix);
-        return [.. queue.All, error.Ready, error.Sequence, error.Messages, skipped.Ready, skipped.Sequence, skipped.Messages, queue.Control, queue.Audit];
+        return [.. queue.All, error.Ready, error.Sequence, error.Messages, skipped.Ready, skipped.Sequence, skipped.Messages, queue.Control, queue.Audit,
+            queue.AuditIndex];
     }
 
     /// <summary>Every key of a queue that holds data, for sampling memory.</summary>
@@ -34,7 +35,7 @@ internal static class AdminScripts
         var error = new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.ErrorQueueSuffix);
         var skipped = new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.SkippedQueueSuffix);
         return [queue.Ready, queue.Delayed, queue.InFlight, queue.Messages, queue.Tokens, queue.Deliveries, queue.Control, queue.Audit,
-            error.Ready, error.Messages, skipped.Ready, skipped.Messages];
+            queue.AuditIndex, error.Ready, error.Messages, skipped.Ready, skipped.Messages];
     }
 
     /// <summary>The wake-up channel of a queue.</summary>

@@ -120,6 +120,7 @@ internal sealed class QueueKeys
         WakeChannel = stem + "wake";
         Control = stem + "control";
         Audit = stem + "audit";
+        AuditIndex = stem + "audit:index";
         All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries];
     }
 
@@ -140,6 +141,9 @@ internal sealed class QueueKeys
 
     /// <summary>The capped stream of admin actions on the queue.</summary>
     public string Audit { get; }
+
+    /// <summary>Message id → the ids of its newest audit entries, so a message's history needs no scan of the stream.</summary>
+    public string AuditIndex { get; }
 
     /// <summary>The eight keys every script receives first, in the order the scripts expect.</summary>
     public RedisKey[] All { get; }

@@ -422,7 +422,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task DeleteAsync()
     {
         await PurgeAsync().ConfigureAwait(false);
-        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease, _keys.Control, _keys.Audit]).ConfigureAwait(false);
+        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease, _keys.Control, _keys.Audit, _keys.AuditIndex]).ConfigureAwait(false);
         if (_keys.QueueName == QueueRegistry.ListedNameOf(_keys.QueueName))
             await Database.SetRemoveAsync(QueueRegistry.KeyOf(_settings.KeyPrefix), _keys.QueueName).ConfigureAwait(false);
     }

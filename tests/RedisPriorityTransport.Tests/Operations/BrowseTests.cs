@@ -3,8 +3,17 @@ using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
-public sealed class BrowseTests : AdminTestBase
+public class BrowseTests : AdminTestBase
 {
+    public BrowseTests()
+    {
+    }
+
+    protected BrowseTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task Ready_messages_page_by_cursor_in_delivery_order()
     {

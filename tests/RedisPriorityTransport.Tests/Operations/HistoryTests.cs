@@ -2,8 +2,17 @@ using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
-public sealed class HistoryTests : AdminTestBase
+public class HistoryTests : AdminTestBase
 {
+    public HistoryTests()
+    {
+    }
+
+    protected HistoryTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task The_history_of_a_message_after_five_actions_oldest_first()
     {
@@ -81,9 +90,43 @@ public sealed class HistoryTests : AdminTestBase
             await admin.ChangePriorityAsync("orders", "m", (Urgency)(i % 11), Operator, $"flip {i}");
 
         // Trimming is approximate (whole stream nodes of 100 entries), so a little more than the cap may remain.
-        var length = (long)await Database.ExecuteAsync("XLEN", $"{KeyPrefix}{{orders}}:orders:audit");
+        var length = (long)await Database.ExecuteAsync("XLEN", (StackExchange.Redis.RedisKey)$"{KeyPrefix}{{orders}}:orders:audit");
         Assert.InRange(length, 10, 200);
         Assert.Equal("flip 499", (await admin.GetHistoryAsync("orders", new AuditQuery { PageSize = 1 })).Entries.Single().Reason);
+    }
+
+    [RedisFact]
+    public async Task A_message_history_finds_entries_anywhere_in_a_full_stream()
+    {
+        var queue = Queue();
+        await FillAsync(queue, ("first", 5), ("busy", 5));
+        var admin = AdminWith(o => o.AuditMaxLength = 3_000);
+        await admin.UrgentAsync("orders", "first", Operator, "the oldest entry");
+        for (var i = 0; i < 2_900; i += 100)
+            await Task.WhenAll(Enumerable.Range(i, 100).Select(n => admin.ChangePriorityAsync("orders", "busy", (Urgency)(n % 11), Operator, "noise")));
+
+        Assert.Equal("the oldest entry", Assert.Single(await admin.GetMessageHistoryAsync("orders", "first")).Reason);
+        // The index keeps a message's newest 100 entries.
+        var busy = await admin.GetMessageHistoryAsync("orders", "busy");
+        Assert.Equal(100, busy.Count);
+        Assert.Equal((Urgency)(2_899 % 11), busy[^1].ToUrgency);
+    }
+
+    [RedisFact]
+    public async Task The_audit_index_stays_bounded_as_the_stream_is_trimmed()
+    {
+        var queue = Queue();
+        await queue.EnqueueBatchAsync(Enumerable.Range(0, 3_000).Select(i => Message($"m{i}", 5)).ToArray());
+        var admin = AdminWith(o => o.AuditMaxLength = 100);
+
+        for (var i = 0; i < 3_000; i += 100)
+            await Task.WhenAll(Enumerable.Range(i, 100).Select(n => admin.ChangePriorityAsync("orders", $"m{n}", Urgency.High, Operator, "one each")));
+
+        var streamLength = (long)await Database.ExecuteAsync("XLEN", (StackExchange.Redis.RedisKey)$"{KeyPrefix}{{orders}}:orders:audit");
+        var indexed = await Database.HashLengthAsync($"{KeyPrefix}{{orders}}:orders:audit:index");
+        Assert.InRange(indexed, streamLength, 4 * streamLength);
+        Assert.Empty(await admin.GetMessageHistoryAsync("orders", "m0"));
+        Assert.Single(await admin.GetMessageHistoryAsync("orders", "m2999"));
     }
 
     [RedisFact]

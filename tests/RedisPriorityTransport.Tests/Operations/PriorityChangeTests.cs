@@ -2,8 +2,17 @@ using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
-public sealed class PriorityChangeTests : AdminTestBase
+public class PriorityChangeTests : AdminTestBase
 {
+    public PriorityChangeTests()
+    {
+    }
+
+    protected PriorityChangeTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task A_raised_message_stands_where_its_age_puts_it_among_its_new_class()
     {

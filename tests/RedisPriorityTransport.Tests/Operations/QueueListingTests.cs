@@ -2,8 +2,17 @@ using RedisPriorityTransport.Tests.Infrastructure;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
-public sealed class QueueListingTests : AdminTestBase
+public class QueueListingTests : AdminTestBase
 {
+    public QueueListingTests()
+    {
+    }
+
+    protected QueueListingTests(Func<Task<RedisServerHandle>> serverSource)
+        : base(serverSource)
+    {
+    }
+
     [RedisFact]
     public async Task Lists_every_queue_with_counts_per_urgency_and_band_and_the_dead_letter_depths()
     {

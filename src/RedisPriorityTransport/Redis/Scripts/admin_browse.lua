@@ -4,7 +4,7 @@
 -- queue's size. Filters are applied here; a page examines at most the scan limit, so a sparse filter may return a
 -- short page with a cursor to go on.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] state: ready, delayed, inflight, error or skipped    ARGV[2] cursor score ('' for the first page)
 -- ARGV[3] cursor id    ARGV[4] page size    ARGV[5] scan limit (messages examined at most)
 -- ARGV[6] lowest score to consider ('-inf')    ARGV[7] score to stop before ('+inf')
@@ -27,21 +27,28 @@ local min_u, max_u = tonumber(ARGV[8]), tonumber(ARGV[9])
 local event_type, type_part, wanted_id = ARGV[10], ARGV[11], ARGV[12]
 local out = { now_ms(), '', '' }
 
-local function matches(id, m, types)
+-- The cheap tests first; the message types are read from the record only when a filter or the page needs them.
+local function matches(m)
   if not m then return min_u == 0 and event_type == '' and type_part == '' end
   local u = tonumber(m.u)
   if u < min_u or u > max_u then return false end
   if event_type == '-' and m.e ~= '' then return false end
   if event_type ~= '' and event_type ~= '-' and m.e ~= event_type then return false end
-  if type_part ~= '' and not string.find(string.lower(types), type_part, 1, true) then return false end
+  if type_part ~= '' and not string.find(string.lower(message_types(m.h, m.body)), type_part, 1, true) then return false end
   return true
 end
 
 local function emit(id, score)
   local record = redis.call('HGET', messages, id)
+  -- A message type found nowhere in the part of the record message_types reads (metadata, event type, headers, the
+  -- body's first 8 KiB) cannot match: such a message is skipped without parsing the record.
+  if type_part ~= '' and record then
+    local meta, elen, hlen = string.match(string.sub(record, 1, 80), '^(%d+,%d+,%d+,%d+,(%d+),(%d+))|')
+    local reach = meta and (#meta + 1 + tonumber(elen) + tonumber(hlen) + 8192) or #record
+    if not string.find(string.lower(string.sub(record, 1, reach)), type_part, 1, true) then return false end
+  end
   local m = parse_record(record)
-  local types = m and message_types(m.h, m.body) or ''
-  if not matches(id, m, types) then return false end
+  if not matches(m) then return false end
   local deliveries = 0
   if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end
   out[#out + 1] = id
@@ -51,7 +58,7 @@ local function emit(id, score)
   out[#out + 1] = m and m.e or ''
   out[#out + 1] = m and m.h or ''
   out[#out + 1] = deliveries
-  out[#out + 1] = types
+  out[#out + 1] = m and message_types(m.h, m.body) or ''
   return true
 end
 

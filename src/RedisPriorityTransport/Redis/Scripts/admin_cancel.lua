@@ -1,7 +1,7 @@
 -- Removes a waiting (ready or delayed) message and writes the audit entry, which keeps what the message was
 -- (urgency, event type, message types), in one step.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] message id
 -- Returns: { 1, urgency, audit entry id, now ms, event type, message types }, or { 0, state } when it is not waiting.
@@ -21,5 +21,5 @@ redis.call('HDEL', q.messages, id)
 forget_delivery(q.tokens, q.deliveries, id)
 local now = now_ms()
 local types = message_types(m.h, m.body)
-local entry = audit(q, now, 'Cancel', urgency_fields({ 'message', id, 'state', state, 'eventType', m.e, 'messageType', types }, m.u, nil))
+local entry = audit(q, now, 'Cancel', urgency_fields({ 'state', state, 'eventType', m.e, 'messageType', types }, m.u, nil), id)
 return { 1, tonumber(m.u), entry, now, m.e, types }

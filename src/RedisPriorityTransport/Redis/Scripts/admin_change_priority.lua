@@ -1,7 +1,7 @@
 -- Sets the urgency of a waiting (ready or delayed) message and writes the audit entry, in one step. The message keeps
 -- its event type, rank and enqueue sequence, so among the messages of its new class it stands where its age puts it.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] message id    ARGV[7] new urgency (0..10)
 -- Returns: { 1, previous urgency, audit entry id, now ms }, or { 0, state } when the message is not waiting
@@ -23,5 +23,5 @@ redis.call('HSET', q.messages, id, build_record(urgency, m.r, m.s, m.t, m.e, m.h
 if in_ready then
   redis.call('ZADD', q.ready, 'XX', score_of(urgency, m.r, m.s), id)
 end
-local entry = audit(q, now, 'ChangePriority', urgency_fields({ 'message', id, 'state', in_ready and 'ready' or 'delayed' }, m.u, urgency))
+local entry = audit(q, now, 'ChangePriority', urgency_fields({ 'state', in_ready and 'ready' or 'delayed' }, m.u, urgency), id)
 return { 1, tonumber(m.u), entry, now }

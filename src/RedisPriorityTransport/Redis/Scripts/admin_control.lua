@@ -2,7 +2,7 @@
 -- script reads the control hash on every call, so the change reaches every consumer at its next reserve; resuming
 -- and changing the limit also wake idle consumers.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] action: pause, resume or ratelimit    ARGV[7] wake channel of the queue
 -- ARGV[8] with ratelimit: messages per interval (0 removes the limit)    ARGV[9] with ratelimit: interval ms

@@ -1,6 +1,6 @@
 -- Finds one message wherever it is in the queue (ready, delayed, in flight, error or skipped) and returns it whole.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] message id
 -- Returns: { state (ready, delayed, inflight, error, skipped, none), now ms, score in its set ('' if none),
 --            stored record, delivery count, message types }, or { 'none', now ms } when it is not there.

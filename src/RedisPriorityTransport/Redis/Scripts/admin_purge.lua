@@ -3,7 +3,7 @@
 -- caller repeats until nothing is left, and each batch has its own entry. The error and skipped queues are unlinked
 -- whole (Redis frees them in the background).
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] state: ready, delayed, error or skipped    ARGV[7] batch size (ready and delayed)
 -- Returns: { deleted count, messages left in that state, audit entry id ('' when nothing was deleted), now ms }

@@ -3,7 +3,7 @@
 -- count that starts again. An id the error queue suffixed with '#n' (the message failed while an earlier copy was
 -- still there) returns to its own id, unless that id is queued again; then it keeps the suffixed one.
 -- KEYS[1..8] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries
--- KEYS[9..16] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream
+-- KEYS[9..17] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] source: error or skipped    ARGV[7] wake channel of the queue    ARGV[8] mode: ids or all
 -- ARGV[9] with mode all: how many to move at most    ARGV[10..] with mode ids: the ids in the source queue
@@ -42,7 +42,7 @@ for _, id in ipairs(ids) do
       moved = moved + 1
       local entry = ''
       if ARGV[8] ~= 'all' then
-        entry = audit(q, now, 'Redrive', urgency_fields({ 'message', target, 'source', ARGV[6], 'sourceId', id }, m.u, m.u))
+        entry = audit(q, now, 'Redrive', urgency_fields({ 'source', ARGV[6], 'sourceId', id }, m.u, m.u), target)
       end
       out[#out + 1] = id
       out[#out + 1] = target
