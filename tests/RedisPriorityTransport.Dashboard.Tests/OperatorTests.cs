@@ -9,7 +9,7 @@ namespace RedisPriorityTransport.Dashboard.Tests;
 public sealed class OperatorTests(DashboardFixture fixture)
 {
     const string Queue = "rush";
-    const int Backlog = 60;
+    const int Backlog = 150;
 
     [Fact]
     public async Task Operator_prioritizes_a_low_message_behind_a_backlog_and_the_consumer_takes_it_next()
