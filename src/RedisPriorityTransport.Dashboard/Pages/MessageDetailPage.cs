@@ -146,7 +146,12 @@ internal static class MessageDetailPage
     static HtmlString Fault(MessageDetails message)
     {
         var html = new Html();
-        html.Add($"<section class=\"panel\"><h2>Fault</h2><div class=\"fault\" data-testid=\"fault\"><strong>{message.FaultReason ?? "no reason recorded"}</strong>");
+        // MT-Reason is a category ("fault"); the exception says what happened.
+        message.Headers.TryGetValue("MT-Fault-ExceptionType", out var exceptionType);
+        message.Headers.TryGetValue("MT-Fault-Message", out var exceptionMessage);
+        var headline = exceptionMessage is null ? message.FaultReason ?? "no reason recorded"
+            : exceptionType is null ? exceptionMessage : $"{exceptionType[(exceptionType.LastIndexOf('.') + 1)..]}: {exceptionMessage}";
+        html.Add($"<section class=\"panel\"><h2>Fault</h2><div class=\"fault\" data-testid=\"fault\"><p class=\"fault-headline\"><strong>{headline}</strong></p>");
         var fault = message.Headers.Where(h => h.Key.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase) || h.Key.StartsWith("MT-Reason", StringComparison.OrdinalIgnoreCase))
             .OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase).ToList();
         if (fault.Count > 0)
