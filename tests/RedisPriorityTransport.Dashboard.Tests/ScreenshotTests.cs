@@ -28,9 +28,10 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         await fixture.SendAsync(webhooks, Enumerable.Range(1, 120).Select(i => new WorkItem($"hook-{i}", random.Next(2, 7))));
 
         await fixture.SendAsync(orders, Enumerable.Range(1, 300).Select(i => new WorkItem($"order-{i}", random.Next(0, 11))));
-        var rushed = await fixture.QueueIdAsync(orders, MessageState.Ready, await fixture.SendOneAsync(orders, new WorkItem("order-vip", 4, "{\"customer\":\"ACME\",\"lines\":3}")));
-        await fixture.Admin.PrioritizeAsync(orders, rushed, "olga", "VIP customer waiting on the phone");
-        await fixture.Admin.UrgentAsync(orders, rushed, "maria", "escalated by support");
+        // Rushed in the paused queue, so it is still there for its page.
+        var rushed = await fixture.QueueIdAsync(reports, MessageState.Ready, await fixture.SendOneAsync(reports, new WorkItem("report-vip", 4, "ACME year-end")));
+        await fixture.Admin.PrioritizeAsync(reports, rushed, "olga", "VIP customer waiting on the phone");
+        await fixture.Admin.UrgentAsync(reports, rushed, "maria", "escalated by support");
 
         var page = await fixture.NewPageAsync("ada", "admin");
         var trouble = DashboardFixture.WatchForTrouble(page);
@@ -65,11 +66,12 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         await Expect(page.GetByTestId("fault")).ToBeVisibleAsync();
         await DashboardFixture.ScreenshotAsync(page, "message-error");
 
-        await page.GotoAsync($"{fixture.DashboardUrl}/queues/{orders}/messages/{rushed}");
+        await page.GotoAsync($"{fixture.DashboardUrl}/queues/{reports}/messages/{rushed}");
+        await Expect(page.GetByTestId("message-urgency")).ToContainTextAsync("9 · Urgent");
         await Expect(page.GetByTestId("audit-entry")).ToHaveCountAsync(2);
         await DashboardFixture.ScreenshotAsync(page, "message");
 
-        await page.GotoAsync($"{fixture.DashboardUrl}/queues/{orders}/history");
+        await page.GotoAsync($"{fixture.DashboardUrl}/queues/{reports}/history");
         await Expect(page.GetByTestId("audit-entry").First).ToBeVisibleAsync();
         await DashboardFixture.ScreenshotAsync(page, "history");
         Assert.Empty(trouble);

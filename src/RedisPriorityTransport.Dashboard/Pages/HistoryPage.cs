@@ -69,7 +69,7 @@ internal static class HistoryPage
                 <td>{(e.FromUrgency is { } from ? Fragments.Urgency(from) : Html.Of($"<span class=\"zero\">–</span>"))}</td>
                 <td>{(e.ToUrgency is { } to ? Fragments.Urgency(to) : Html.Of($"<span class=\"zero\">–</span>"))}</td>
                 <td data-testid="audit-reason">{e.Reason}</td>
-                <td class="dim">{string.Join(", ", e.Details.Select(d => d.Key + ": " + d.Value))}</td>
+                <td class="dim nowrap">{string.Join(", ", e.Details.Select(d => d.Key + ": " + d.Value))}</td>
                 </tr>
                 """);
         }
