@@ -190,23 +190,23 @@ namespace Samples.WebApi
             """;
     }
 
-    /// <summary>Handles the sample events one at a time, a little slower than they arrive, so a backlog stays to watch.</summary>
+    /// <summary>Handles the sample events one at a time (about 6 a second), slower than they arrive, so a backlog builds to watch.</summary>
     public sealed class EventWorker : IConsumer<AlertRaised>, IConsumer<TransactionRecorded>, IConsumer<LogWritten>
     {
         /// <inheritdoc />
-        public Task Consume(ConsumeContext<AlertRaised> context) => Task.Delay(120, context.CancellationToken);
+        public Task Consume(ConsumeContext<AlertRaised> context) => Task.Delay(180, context.CancellationToken);
 
         /// <inheritdoc />
         public async Task Consume(ConsumeContext<TransactionRecorded> context)
         {
-            await Task.Delay(150, context.CancellationToken);
+            await Task.Delay(220, context.CancellationToken);
             // A few transactions fail, so the error queue has something to retry.
             if (context.Message.Amount > 480m)
                 throw new InvalidOperationException($"Card declined for {context.Message.Account} ({context.Message.Amount:0.00}).");
         }
 
         /// <inheritdoc />
-        public Task Consume(ConsumeContext<LogWritten> context) => Task.Delay(60, context.CancellationToken);
+        public Task Consume(ConsumeContext<LogWritten> context) => Task.Delay(100, context.CancellationToken);
     }
 
     /// <summary>The ETL pipeline's phases; each follow-up inherits the urgency of the message being consumed.</summary>
