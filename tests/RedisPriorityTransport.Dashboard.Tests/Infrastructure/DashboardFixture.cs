@@ -257,10 +257,3 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
     }
 }
-
-/// <summary>All browser tests share one dashboard host and one browser.</summary>
-[CollectionDefinition(Name)]
-public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>
-{
-    public const string Name = "dashboard";
-}

@@ -8,6 +8,3 @@ public sealed class HostileConsumer : IConsumer<HostileItem>
     public Task Consume(ConsumeContext<HostileItem> context) =>
         throw new InvalidOperationException("Rejected: " + context.Message.Note);
 }
-
-/// <summary>A message whose fields carry markup.</summary>
-public sealed record HostileItem(string Name, string Note);
