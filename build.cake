@@ -70,11 +70,14 @@ Task("Demo")
 Task("Pack")
     .Does(() =>
 {
-    DotNetPack("./src/RedisPriorityTransport/RedisPriorityTransport.csproj", new DotNetPackSettings
+    foreach (var project in new[] { "./src/RedisPriorityTransport/RedisPriorityTransport.csproj", "./src/RedisPriorityTransport.Dashboard/RedisPriorityTransport.Dashboard.csproj" })
     {
-        Configuration = configuration,
-        OutputDirectory = artifacts.Combine("packages"),
-    });
+        DotNetPack(project, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            OutputDirectory = artifacts.Combine("packages"),
+        });
+    }
 });
 
 Task("Soak")
