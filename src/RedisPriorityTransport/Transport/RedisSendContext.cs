@@ -1,0 +1,13 @@
+using System.Globalization;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Context;
+using MassTransit.Middleware;
+using MassTransit.Transports;
+using RedisPriorityTransport.Monitoring;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>The send context of the Redis transport; its urgency and event type travel as headers.</summary>
+internal sealed class RedisSendContext<T>(T message, CancellationToken cancellationToken) : MessageSendContext<T>(message, cancellationToken)
+    where T : class;

@@ -1,0 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Topology;
+using MassTransit.Transports;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>The bus topology of a Redis bus.</summary>
+internal sealed class RedisBusTopology(IHostConfiguration hostConfiguration, ITopologyConfiguration configuration)
+    : BusTopology(hostConfiguration, configuration);

@@ -1,0 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Topology;
+using MassTransit.Transports;
+
+namespace RedisPriorityTransport.Transport;
+
+/// <summary>Publish topology: every message type publishes to a topic named after its message URN.</summary>
+internal sealed class RedisPublishTopology(IMessageTopology messageTopology) : PublishTopology
+{
+    protected override IMessagePublishTopologyConfigurator CreateMessageTopology<T>()
+    {
+        var topology = new RedisMessagePublishTopology<T>(this, messageTopology.GetMessageTopology<T>());
+        OnMessageTopologyCreated(topology);
+        return topology;
+    }
+}
