@@ -154,6 +154,31 @@ public class TransportBadInputTests(ITestOutputHelper output) : TransportTestBas
         Assert.Contains("'{'", argument.Message);
     }
 
+    [Fact]
+    public async Task Every_bad_endpoint_setting_is_reported_at_once_by_the_configuration_check()
+    {
+        var services = new ServiceCollection();
+        services.AddMassTransit(x => x.UsingRedis((_, cfg) =>
+        {
+            cfg.Host(Redis.Configuration, h => h.KeyPrefix = KeyPrefix);
+            cfg.ReceiveEndpoint("bad-settings", e =>
+            {
+                e.LockDuration = TimeSpan.FromMilliseconds(50);
+                e.MaxDeliveryCount = 0;
+                e.DuplicateDetectionWindow = TimeSpan.FromSeconds(-1);
+                e.MaxLockDuration = TimeSpan.Zero;
+                e.Consumer<PingConsumer>();
+            });
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var exception = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IBusControl>());
+        var configuration = FindInner<ConfigurationException>(exception);
+        output.WriteLine(configuration?.Message);
+        Assert.NotNull(configuration);
+        foreach (var setting in new[] { "LockDuration", "MaxDeliveryCount", "DuplicateDetectionWindow", "MaxLockDuration" })
+            Assert.Contains(setting, configuration.Message);
+    }
+
     static void AssertNamesSizeAndLimit(Exception exception)
     {
         Assert.Contains("bytes", exception.Message);

@@ -41,9 +41,7 @@ internal sealed class RedisBusFactoryConfigurator : BusFactoryConfigurator, IRed
 
     public TimeSpan MaxLockDuration
     {
-        set => _hostConfiguration.DefaultMaxLockDuration = value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxLockDuration must be positive.");
+        set => _hostConfiguration.DefaultMaxLockDuration = value;
     }
 
     public int MaxMessageBytes
@@ -56,7 +54,7 @@ internal sealed class RedisBusFactoryConfigurator : BusFactoryConfigurator, IRed
         var queueName = _busConfiguration.RedisTopology.Consume.CreateTemporaryQueueName("bus");
         return _hostConfiguration.CreateReceiveEndpointConfiguration(queueName, _busConfiguration.BusEndpointConfiguration, configurator =>
         {
-            ((RedisReceiveEndpointConfiguration)configurator).DeleteOnStop = true;
+            ((RedisReceiveEndpointConfiguration)configurator).Settings.DeleteOnStop = true;
             configure(configurator);
         });
     }
