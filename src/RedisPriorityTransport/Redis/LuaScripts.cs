@@ -1,7 +1,3 @@
-using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
@@ -9,32 +5,23 @@ namespace RedisPriorityTransport.Redis;
 /// <summary>The queue engine's scripts, loaded once per process.</summary>
 internal static class LuaScripts
 {
-    public static readonly LuaScript Enqueue = LuaScript.Load("enqueue");
-    public static readonly LuaScript Reserve = LuaScript.Load("reserve");
-    public static readonly LuaScript Acknowledge = LuaScript.Load("acknowledge");
-    public static readonly LuaScript Release = LuaScript.Load("release");
-    public static readonly LuaScript Renew = LuaScript.Load("renew");
-    public static readonly LuaScript Move = LuaScript.Load("move");
-    public static readonly LuaScript ChangePriority = LuaScript.Load("change_priority");
-    public static readonly LuaScript Cancel = LuaScript.Load("cancel");
-    public static readonly LuaScript Reclaim = LuaScript.Load("reclaim");
-    public static readonly LuaScript Counts = LuaScript.Load("counts");
-    public static readonly LuaScript Purge = LuaScript.Load("purge");
-    public static readonly LuaScript GiveBack = LuaScript.Load("give_back");
+    public static readonly EmbeddedScript Enqueue = EmbeddedScript.Load("enqueue");
+    public static readonly EmbeddedScript Reserve = EmbeddedScript.Load("reserve");
+    public static readonly EmbeddedScript Acknowledge = EmbeddedScript.Load("acknowledge");
+    public static readonly EmbeddedScript Release = EmbeddedScript.Load("release");
+    public static readonly EmbeddedScript Renew = EmbeddedScript.Load("renew");
+    public static readonly EmbeddedScript Move = EmbeddedScript.Load("move");
+    public static readonly EmbeddedScript ChangePriority = EmbeddedScript.Load("change_priority");
+    public static readonly EmbeddedScript Cancel = EmbeddedScript.Load("cancel");
+    public static readonly EmbeddedScript Reclaim = EmbeddedScript.Load("reclaim");
+    public static readonly EmbeddedScript Counts = EmbeddedScript.Load("counts");
+    public static readonly EmbeddedScript Purge = EmbeddedScript.Load("purge");
+    public static readonly EmbeddedScript GiveBack = EmbeddedScript.Load("give_back");
 
     /// <summary>
-    /// Runs a script by its SHA-1 (EVALSHA); when the server does not know it (NOSCRIPT after a restart, a failover or
-    /// SCRIPT FLUSH) sends the source once (EVAL), which also caches it again.
+    /// Runs a script. StackExchange.Redis sends it by SHA-1 once the server knows it and sends the source again after
+    /// NOSCRIPT (a restart, a failover, SCRIPT FLUSH), so only the include expansion is this library's.
     /// </summary>
-    public static async Task<RedisResult> RunAsync(this IDatabaseAsync database, LuaScript script, RedisKey[] keys, RedisValue[] values)
-    {
-        try
-        {
-            return await database.ScriptEvaluateAsync(script.Sha1, keys, values).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-        {
-            return await database.ScriptEvaluateAsync(script.Source, keys, values).ConfigureAwait(false);
-        }
-    }
+    public static Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, RedisKey[] keys, RedisValue[] values) =>
+        database.ScriptEvaluateAsync(script.Source, keys, values);
 }

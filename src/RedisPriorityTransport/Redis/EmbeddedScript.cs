@@ -1,26 +1,22 @@
-using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
 
-/// <summary>One Lua script from the embedded resources, with its includes inlined and its SHA-1 computed.</summary>
-internal sealed partial class LuaScript
+/// <summary>One Lua script from the embedded resources, with its includes inlined.</summary>
+internal sealed partial class EmbeddedScript
 {
-    LuaScript(string name, string source)
+    EmbeddedScript(string name, string source)
     {
         Name = name;
         Source = source;
-        Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(source));
     }
 
     public string Name { get; }
     public string Source { get; }
-    public byte[] Sha1 { get; }
 
-    public static LuaScript Load(string name) => new(name, Expand(name, new HashSet<string>()));
+    public static EmbeddedScript Load(string name) => new(name, Expand(name, new HashSet<string>()));
 
     static string Expand(string name, HashSet<string> seen)
     {
@@ -33,8 +29,8 @@ internal sealed partial class LuaScript
     static string ReadResource(string name)
     {
         var resource = $"RedisPriorityTransport.Scripts.{name}.lua";
-        using var stream = typeof(LuaScript).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded Lua script '{resource}' is missing from {typeof(LuaScript).Assembly.GetName().Name}.");
+        using var stream = typeof(EmbeddedScript).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"Embedded Lua script '{resource}' is missing from {typeof(EmbeddedScript).Assembly.GetName().Name}.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     }
