@@ -28,7 +28,8 @@ internal sealed partial class EmbeddedScript
 
     static string ReadResource(string name)
     {
-        var resource = $"RedisPriorityTransport.Scripts.{name}.lua";
+        // "includes/name" is a helper under Scripts/includes, embedded as "_includes.name".
+        var resource = $"RedisPriorityTransport.Scripts.{name.Replace("includes/", "_includes.", StringComparison.Ordinal)}.lua";
         using var stream = typeof(EmbeddedScript).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"Embedded Lua script '{resource}' is missing from {typeof(EmbeddedScript).Assembly.GetName().Name}.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
