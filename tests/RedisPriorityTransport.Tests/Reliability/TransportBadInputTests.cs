@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RedisPriorityTransport.Tests.Transport;
 using Xunit.Abstractions;
 
@@ -177,6 +178,25 @@ public class TransportBadInputTests(ITestOutputHelper output) : TransportTestBas
         Assert.NotNull(configuration);
         foreach (var setting in new[] { "LockDuration", "MaxDeliveryCount", "DuplicateDetectionWindow", "MaxLockDuration" })
             Assert.Contains(setting, configuration.Message);
+    }
+
+    [Fact]
+    public async Task Bad_options_of_AddRedisPriorityQueue_are_all_reported_by_the_options_validation()
+    {
+        var services = new ServiceCollection();
+        services.AddRedisPriorityQueue(configureOptions: options =>
+        {
+            options.KeyPrefix = "bad{prefix";
+            options.LockDuration = TimeSpan.Zero;
+            options.MaxDeliveryCount = 0;
+            options.MaxMessageBytes = -1;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RedisPriorityQueueOptions>>().Value);
+        output.WriteLine(error.Message);
+        Assert.Equal(4, error.Failures.Count());
+        foreach (var setting in new[] { "KeyPrefix", "LockDuration", "MaxDeliveryCount", "MaxMessageBytes" })
+            Assert.Contains(error.Failures, failure => failure.Contains(setting, StringComparison.Ordinal));
     }
 
     static void AssertNamesSizeAndLimit(Exception exception)
