@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
 

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace RedisPriorityTransport.Transport;
 
 /// <summary>

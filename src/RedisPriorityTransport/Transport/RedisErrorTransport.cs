@@ -1,6 +1,5 @@
 using MassTransit;
 using MassTransit.Transports;
-using RedisPriorityTransport.Monitoring;
 
 namespace RedisPriorityTransport.Transport;
 

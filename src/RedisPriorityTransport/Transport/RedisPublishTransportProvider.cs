@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
-using MassTransit;
-using MassTransit.Middleware;
 using MassTransit.Transports;
-using RedisPriorityTransport.Monitoring;
-using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
 

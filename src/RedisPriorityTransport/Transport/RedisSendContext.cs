@@ -1,10 +1,4 @@
-using System.Globalization;
-using MassTransit;
-using MassTransit.Configuration;
 using MassTransit.Context;
-using MassTransit.Middleware;
-using MassTransit.Transports;
-using RedisPriorityTransport.Monitoring;
 
 namespace RedisPriorityTransport.Transport;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Context;

@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using MassTransit;
-using MassTransit.Context;
 using MassTransit.Transports;
 
 namespace RedisPriorityTransport.Transport;

@@ -1,7 +1,5 @@
 using MassTransit;
 using MassTransit.Configuration;
-using MassTransit.Topology;
-using MassTransit.Transports;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;

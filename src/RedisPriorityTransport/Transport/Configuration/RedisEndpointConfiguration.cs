@@ -1,6 +1,4 @@
-using MassTransit;
 using MassTransit.Configuration;
-using MassTransit.Observables;
 
 namespace RedisPriorityTransport.Transport;
 

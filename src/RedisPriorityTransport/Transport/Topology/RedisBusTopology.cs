@@ -1,8 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text;
-using MassTransit;
 using MassTransit.Configuration;
-using MassTransit.Topology;
 using MassTransit.Transports;
 
 namespace RedisPriorityTransport.Transport;

@@ -1,9 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Topology;
-using MassTransit.Transports;
 
 namespace RedisPriorityTransport.Transport;
 
