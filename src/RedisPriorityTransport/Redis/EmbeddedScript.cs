@@ -1,19 +1,22 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
 namespace RedisPriorityTransport.Redis;
 
-/// <summary>One Lua script from the embedded resources, with its includes inlined.</summary>
+/// <summary>One Lua script from the embedded resources, with its includes inlined and its SHA-1 computed.</summary>
 internal sealed partial class EmbeddedScript
 {
     EmbeddedScript(string name, string source)
     {
         Name = name;
         Source = source;
+        Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(source));
     }
 
     public string Name { get; }
     public string Source { get; }
+    public byte[] Sha1 { get; }
 
     public static EmbeddedScript Load(string name) => new(name, Expand(name, new HashSet<string>()));
 

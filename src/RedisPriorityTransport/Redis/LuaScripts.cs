@@ -19,9 +19,21 @@ internal static class LuaScripts
     public static readonly EmbeddedScript GiveBack = EmbeddedScript.Load("give_back");
 
     /// <summary>
-    /// Runs a script. StackExchange.Redis sends it by SHA-1 once the server knows it and sends the source again after
-    /// NOSCRIPT (a restart, a failover, SCRIPT FLUSH), so only the include expansion is this library's.
+    /// Runs a script by its SHA-1 (EVALSHA); when the server does not know it (NOSCRIPT after a restart, a failover or
+    /// SCRIPT FLUSH) sends the source once (EVAL), which also caches it again. StackExchange.Redis's own
+    /// <c>ScriptEvaluateAsync(string)</c> does the same, but surfaces a connection reset during an outage as a bare
+    /// socket exception instead of a <see cref="RedisConnectionException"/>, which the transport's fault handling and
+    /// callers rely on (TransportRedisRestartTests).
     /// </summary>
-    public static Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, RedisKey[] keys, RedisValue[] values) =>
-        database.ScriptEvaluateAsync(script.Source, keys, values);
+    public static async Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, RedisKey[] keys, RedisValue[] values)
+    {
+        try
+        {
+            return await database.ScriptEvaluateAsync(script.Sha1, keys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(script.Source, keys, values).ConfigureAwait(false);
+        }
+    }
 }

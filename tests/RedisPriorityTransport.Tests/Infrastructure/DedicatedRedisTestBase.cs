@@ -26,14 +26,6 @@ public abstract class DedicatedRedisTestBase(params string[] serverArguments) : 
     }
 
     /// <summary>Opens <paramref name="queueName"/> over a new connection named <paramref name="clientName"/>.</summary>
-    /// <summary>How many scripts the server holds in its script cache (empty after a restart).</summary>
-    protected async Task<int> CachedScriptsAsync()
-    {
-        var line = (await Server.CommandAsync("INFO", "memory")).Split('\n').Select(l => l.Trim())
-            .First(l => l.StartsWith("number_of_cached_scripts:", StringComparison.Ordinal));
-        return int.Parse(line["number_of_cached_scripts:".Length..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     protected async Task<(RedisPriorityQueue Queue, ConnectionMultiplexer Connection)> OpenQueueAsync(string clientName, string queueName,
         PriorityQueueSettings? settings = null, Action<ConfigurationOptions>? configureConnection = null)
     {
