@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using RedisPriorityTransport.TestSupport;
 using Testcontainers.Redis;
 
 namespace Samples.Demo;
@@ -49,17 +48,10 @@ public sealed class RedisLauncher : IAsyncDisposable
             }
         }
 
-        var executable = FindRedisServer() ?? await InstallRedisServerAsync();
-        var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await WaitForPortAsync(port, process);
+        var executable = RedisServerProcess.FindExecutable() ?? await InstallRedisServerAsync();
+        var port = RedisServerProcess.FreeLoopbackPort();
+        var process = RedisServerProcess.Start(executable, RedisServerProcess.LoopbackArguments(port));
+        await RedisServerProcess.WaitUntilListeningAsync(process, port, TimeSpan.FromSeconds(30));
         return new RedisLauncher($"127.0.0.1:{port}", $"a local redis-server (pid {process.Id}, port {port})", () =>
         {
             if (!process.HasExited)
@@ -71,10 +63,6 @@ public sealed class RedisLauncher : IAsyncDisposable
 
     /// <summary>Stops the server if the launcher started it.</summary>
     public ValueTask DisposeAsync() => _stop();
-
-    static string? FindRedisServer() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/local/bin")
-        .Select(directory => Path.Combine(directory, "redis-server")).FirstOrDefault(File.Exists);
 
     static async Task<string> InstallRedisServerAsync()
     {
@@ -93,33 +81,6 @@ public sealed class RedisLauncher : IAsyncDisposable
                 throw new InvalidOperationException($"'apt-get {arguments}' failed with exit code {process.ExitCode}.");
         }
 
-        return FindRedisServer() ?? throw new InvalidOperationException("redis-server is still missing after installing it.");
-    }
-
-    static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static async Task WaitForPortAsync(int port, Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode}.");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        return RedisServerProcess.FindExecutable() ?? throw new InvalidOperationException("redis-server is still missing after installing it.");
     }
 }

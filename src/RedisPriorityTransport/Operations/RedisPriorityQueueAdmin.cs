@@ -340,7 +340,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
     }
 
     /// <summary>Runs a change script with the arguments every change shares (queue, user, reason, audit caps) before its own.</summary>
-    async Task<RedisResult[]> MutateAsync(AdminTarget redis, Redis.LuaScript script, string queueName, string user, string reason, RedisValue[] own)
+    async Task<RedisResult[]> MutateAsync(AdminTarget redis, Redis.EmbeddedScript script, string queueName, string user, string reason, RedisValue[] own)
     {
         var maxAge = (long)options.AuditMaxAge.TotalMilliseconds;
         RedisValue[] values = [queueName, user, reason, options.AuditMaxLength, maxAge, .. own];

@@ -8,7 +8,7 @@ namespace RedisPriorityTransport;
 /// Layout, most significant first: 4 bits of inverted urgency (10 - urgency), 8 bits of rank, 41 bits of sequence.
 /// The enqueue script computes the same value in Lua; this type is the reference for tests, tools and decoding.
 /// </remarks>
-public static class PriorityScore
+internal static class PriorityScore
 {
     /// <summary>Bits of the enqueue sequence: 2^41 (about 2.2 trillion) messages per queue.</summary>
     public const int SequenceBits = 41;

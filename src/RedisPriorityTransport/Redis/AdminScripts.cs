@@ -5,15 +5,15 @@ namespace RedisPriorityTransport.Redis;
 /// <summary>The admin scripts (loaded once per process) and the seventeen keys each of them receives.</summary>
 internal static class AdminScripts
 {
-    public static readonly LuaScript Summary = LuaScript.Load("admin_summary");
-    public static readonly LuaScript Browse = LuaScript.Load("admin_browse");
-    public static readonly LuaScript Message = LuaScript.Load("admin_message");
-    public static readonly LuaScript ChangePriority = LuaScript.Load("admin_change_priority");
-    public static readonly LuaScript Cancel = LuaScript.Load("admin_cancel");
-    public static readonly LuaScript Redrive = LuaScript.Load("admin_redrive");
-    public static readonly LuaScript Purge = LuaScript.Load("admin_purge");
-    public static readonly LuaScript Control = LuaScript.Load("admin_control");
-    public static readonly LuaScript History = LuaScript.Load("admin_history");
+    public static readonly EmbeddedScript Summary = EmbeddedScript.Load("admin_summary");
+    public static readonly EmbeddedScript Browse = EmbeddedScript.Load("admin_browse");
+    public static readonly EmbeddedScript Message = EmbeddedScript.Load("admin_message");
+    public static readonly EmbeddedScript ChangePriority = EmbeddedScript.Load("admin_change_priority");
+    public static readonly EmbeddedScript Cancel = EmbeddedScript.Load("admin_cancel");
+    public static readonly EmbeddedScript Redrive = EmbeddedScript.Load("admin_redrive");
+    public static readonly EmbeddedScript Purge = EmbeddedScript.Load("admin_purge");
+    public static readonly EmbeddedScript Control = EmbeddedScript.Load("admin_control");
+    public static readonly EmbeddedScript History = EmbeddedScript.Load("admin_history");
 
     /// <summary>
     /// The queue's eight keys, its error and skipped queues' ready, sequence and messages keys, its control hash, its

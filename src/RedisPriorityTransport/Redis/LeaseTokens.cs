@@ -35,6 +35,3 @@ internal sealed class LeaseTokens
     // 10 digits, so prefix and counter together stay below long.MaxValue (19 digits, starting at most with 8).
     static long NewPrefix() => RandomNumberGenerator.GetInt32(100_000, 900_000) * 10_000L + RandomNumberGenerator.GetInt32(0, 10_000);
 }
-
-/// <summary>The lease tokens one reserve may hand out: <c>Prefix</c> followed by First..First+Count-1 in 9 digits.</summary>
-internal readonly record struct LeaseTokenRange(string Prefix, long First, int Count);

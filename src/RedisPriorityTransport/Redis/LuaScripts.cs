@@ -1,69 +1,31 @@
-using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
 
-/// <summary>One Lua script from the embedded resources, with its includes inlined and its SHA-1 computed.</summary>
-internal sealed partial class LuaScript
-{
-    LuaScript(string name, string source)
-    {
-        Name = name;
-        Source = source;
-        Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(source));
-    }
-
-    public string Name { get; }
-    public string Source { get; }
-    public byte[] Sha1 { get; }
-
-    public static LuaScript Load(string name) => new(name, Expand(name, new HashSet<string>()));
-
-    static string Expand(string name, HashSet<string> seen)
-    {
-        if (!seen.Add(name))
-            return string.Empty;
-        var text = ReadResource(name);
-        return IncludePattern().Replace(text, match => Expand(match.Groups[1].Value, seen));
-    }
-
-    static string ReadResource(string name)
-    {
-        var resource = $"RedisPriorityTransport.Scripts.{name}.lua";
-        using var stream = typeof(LuaScript).Assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded Lua script '{resource}' is missing from {typeof(LuaScript).Assembly.GetName().Name}.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    }
-
-    [GeneratedRegex(@"^--@include\s+(\S+)\s*$", RegexOptions.Multiline)]
-    private static partial Regex IncludePattern();
-}
-
 /// <summary>The queue engine's scripts, loaded once per process.</summary>
 internal static class LuaScripts
 {
-    public static readonly LuaScript Enqueue = LuaScript.Load("enqueue");
-    public static readonly LuaScript Reserve = LuaScript.Load("reserve");
-    public static readonly LuaScript Acknowledge = LuaScript.Load("acknowledge");
-    public static readonly LuaScript Release = LuaScript.Load("release");
-    public static readonly LuaScript Renew = LuaScript.Load("renew");
-    public static readonly LuaScript Move = LuaScript.Load("move");
-    public static readonly LuaScript ChangePriority = LuaScript.Load("change_priority");
-    public static readonly LuaScript Cancel = LuaScript.Load("cancel");
-    public static readonly LuaScript Reclaim = LuaScript.Load("reclaim");
-    public static readonly LuaScript Counts = LuaScript.Load("counts");
-    public static readonly LuaScript Purge = LuaScript.Load("purge");
-    public static readonly LuaScript GiveBack = LuaScript.Load("give_back");
+    public static readonly EmbeddedScript Enqueue = EmbeddedScript.Load("enqueue");
+    public static readonly EmbeddedScript Reserve = EmbeddedScript.Load("reserve");
+    public static readonly EmbeddedScript Acknowledge = EmbeddedScript.Load("acknowledge");
+    public static readonly EmbeddedScript Release = EmbeddedScript.Load("release");
+    public static readonly EmbeddedScript Renew = EmbeddedScript.Load("renew");
+    public static readonly EmbeddedScript Move = EmbeddedScript.Load("move");
+    public static readonly EmbeddedScript ChangePriority = EmbeddedScript.Load("change_priority");
+    public static readonly EmbeddedScript Cancel = EmbeddedScript.Load("cancel");
+    public static readonly EmbeddedScript Reclaim = EmbeddedScript.Load("reclaim");
+    public static readonly EmbeddedScript Counts = EmbeddedScript.Load("counts");
+    public static readonly EmbeddedScript Purge = EmbeddedScript.Load("purge");
+    public static readonly EmbeddedScript GiveBack = EmbeddedScript.Load("give_back");
 
     /// <summary>
     /// Runs a script by its SHA-1 (EVALSHA); when the server does not know it (NOSCRIPT after a restart, a failover or
-    /// SCRIPT FLUSH) sends the source once (EVAL), which also caches it again.
+    /// SCRIPT FLUSH) sends the source once (EVAL), which also caches it again. StackExchange.Redis's own
+    /// <c>ScriptEvaluateAsync(string)</c> does the same, but surfaces a connection reset during an outage as a bare
+    /// socket exception instead of a <see cref="RedisConnectionException"/>, which the transport's fault handling and
+    /// callers rely on (TransportRedisRestartTests).
     /// </summary>
-    public static async Task<RedisResult> RunAsync(this IDatabaseAsync database, LuaScript script, RedisKey[] keys, RedisValue[] values)
+    public static async Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, RedisKey[] keys, RedisValue[] values)
     {
         try
         {

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace RedisPriorityTransport;
 
 /// <summary>Rules for queue names, message ids and key prefixes: what may be put into a Redis key.</summary>
-public static class QueueNames
+internal static class QueueNames
 {
     /// <summary>The longest queue name accepted.</summary>
     public const int MaxQueueNameLength = 200;

@@ -83,7 +83,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// A task that completes at the next wake-up notification (a message became ready in an empty queue, or a delayed
     /// message became the earliest). Read it <em>before</em> a reserve that may come back empty, then wait on it.
     /// </summary>
-    public Task WakeSignal => Volatile.Read(ref _wake).Task;
+    internal Task WakeSignal => Volatile.Read(ref _wake).Task;
 
     IDatabase Database => _connection.GetDatabase();
 
@@ -163,7 +163,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// <param name="cancellationToken">Cancels before the call is sent.</param>
     /// <exception cref="ArgumentException">A message id is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The count is negative or the lease is not positive.</exception>
-    public async Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveAsync(IReadOnlyList<(string Id, long LeaseToken)> acknowledgements,
+    internal async Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveAsync(IReadOnlyList<(string Id, long LeaseToken)> acknowledgements,
         int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(acknowledgements);
@@ -322,7 +322,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// Waits until <paramref name="wakeSignal"/> (read from <see cref="WakeSignal"/> before an empty reserve) completes,
     /// <paramref name="maxWait"/> passes, or <paramref name="cancellationToken"/> fires; never throws on cancellation.
     /// </summary>
-    public async Task WaitAsync(Task wakeSignal, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    internal async Task WaitAsync(Task wakeSignal, TimeSpan maxWait, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(wakeSignal);
         await EnsureSubscribedAsync().ConfigureAwait(false);
@@ -517,7 +517,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     }
 
     /// <summary>Subscribes to wake-up notifications; called by the waiting methods, so needed only to subscribe early.</summary>
-    public async Task EnsureSubscribedAsync()
+    internal async Task EnsureSubscribedAsync()
     {
         if (Volatile.Read(ref _subscribed))
             return;

@@ -9,7 +9,7 @@ namespace RedisPriorityTransport;
 /// publish (<see cref="GetVersionAsync"/>) and never misses a subscriber added before its publish began. A change is
 /// also announced on <see cref="ChangesChannel"/>.
 /// </summary>
-public sealed class TopicSubscriptions
+internal sealed class TopicSubscriptions
 {
     /// <summary>The longest topic name accepted.</summary>
     public const int MaxTopicLength = 512;

@@ -7,6 +7,3 @@ namespace RedisPriorityTransport;
 /// registered, and a second bus (MultiBus) next to an existing one otherwise; inject this interface to reach it in both cases.
 /// </summary>
 public interface IRedisPriorityBus : IBus;
-
-/// <summary>The <see cref="IRedisPriorityBus"/> implementation: forwards everything to the Redis bus.</summary>
-internal sealed class RedisPriorityBus(IBusControl busControl) : BusInstance<IRedisPriorityBus>(busControl), IRedisPriorityBus;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -33,8 +32,7 @@ public static class RedisPriorityQueueHealthChecksBuilderExtensions
             throw new InvalidOperationException("AddRedisPriorityQueueHealthChecks may be called only once per container; it already adds a check for every Redis bus.");
 
         var options = services.AddOptions<RedisPriorityQueueHealthCheckOptions>()
-            .Configure<IServiceProvider>((o, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(RedisPriorityQueueHealthCheckOptions.SectionName).Bind(o));
+            .BindConfigurationIfPresent(RedisPriorityQueueHealthCheckOptions.SectionName);
         if (configure is not null)
             options.Configure(configure);
         options.ValidateOnStart();

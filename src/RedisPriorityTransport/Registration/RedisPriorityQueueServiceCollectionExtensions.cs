@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RedisPriorityTransport;
@@ -26,11 +25,12 @@ public static class RedisPriorityQueueServiceCollectionExtensions
         if (services.Any(d => d.ServiceType == typeof(IRedisPriorityBus)))
             throw new InvalidOperationException("AddRedisPriorityQueue may be called only once per container.");
 
-        services.AddOptions<RedisPriorityQueueOptions>()
-            .Configure<IServiceProvider>((options, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(RedisPriorityQueueOptions.SectionName).Bind(options));
+        var options = services.AddOptions<RedisPriorityQueueOptions>()
+            .BindConfigurationIfPresent(RedisPriorityQueueOptions.SectionName);
         if (configureOptions is not null)
-            services.Configure(configureOptions);
+            options.Configure(configureOptions);
+        options.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisPriorityQueueOptions>, RedisPriorityQueueOptionsValidator>();
 
         var busAlreadyRegistered = services.Any(d => d.ServiceType == typeof(IBus));
         if (busAlreadyRegistered)

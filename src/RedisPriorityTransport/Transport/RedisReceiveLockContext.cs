@@ -110,26 +110,3 @@ internal sealed class RedisReceiveLockContext(RedisPriorityQueue queue, Reserved
 
     bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
 }
-
-/// <summary>Moves faulted messages to <c>QUEUE_error</c> with MassTransit's fault headers.</summary>
-internal sealed class RedisErrorTransport(string errorQueueName) : IErrorTransport
-{
-    public async Task Send(ExceptionReceiveContext context)
-    {
-        var lockContext = context.GetPayload<RedisReceiveLockContext>();
-        var headers = TransportHeaders.ToStrings(context.ExceptionHeaders);
-        headers.Remove(MessageHeaders.Reason, out var reason);
-        await lockContext.MoveTo(errorQueueName, reason ?? "fault", headers).ConfigureAwait(false);
-    }
-}
-
-/// <summary>Moves messages no consumer took (skipped) to <c>QUEUE_skipped</c>.</summary>
-internal sealed class RedisDeadLetterTransport(string skippedQueueName) : IDeadLetterTransport
-{
-    public async Task Send(ReceiveContext context, string reason)
-    {
-        var lockContext = context.GetPayload<RedisReceiveLockContext>();
-        await lockContext.MoveTo(skippedQueueName, string.IsNullOrWhiteSpace(reason) ? "dead-letter" : reason,
-            new Dictionary<string, string>()).ConfigureAwait(false);
-    }
-}

@@ -15,7 +15,7 @@ internal sealed class RedisReceiveTransport(RedisReceiveEndpointContext context)
     {
         var scope = probeContext.CreateScope("receiveTransport");
         scope.Add("type", "Redis");
-        scope.Set(new { Address = context.InputAddress, context.ConcurrentMessageLimit, context.Configuration.LockDuration, context.Configuration.MaxLockDuration });
+        scope.Set(new { Address = context.InputAddress, context.ConcurrentMessageLimit, context.Configuration.Settings.LockDuration, context.Configuration.Settings.MaxLockDuration });
     }
 
     public ReceiveTransportHandle Start() => new QueueConsumer(context);
@@ -40,7 +40,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
     readonly RedisReceiveEndpointContext _context;
-    readonly RedisReceiveEndpointConfiguration _configuration;
+    readonly RedisReceiveSettings _configuration;
     readonly int _slotCount;
     readonly ConcurrentQueue<PendingAcknowledgement> _pendingAcknowledgements = new();
     // Messages started and not yet finished (a message whose acknowledgement is on its way counts as finished).
@@ -62,7 +62,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         : base(context)
     {
         _context = context;
-        _configuration = context.Configuration;
+        _configuration = context.Configuration.Settings;
         _slotCount = Math.Max(1, context.ConcurrentMessageLimit ?? (context.PrefetchCount > 0 ? context.PrefetchCount : 16));
         TrySetConsumeTask(Task.Run(Run));
     }

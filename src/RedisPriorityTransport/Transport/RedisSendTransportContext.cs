@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Context;
@@ -120,49 +119,4 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
     }
 
     sealed class TransportPipeContext(CancellationToken cancellationToken) : BasePipeContext(cancellationToken);
-}
-
-/// <summary>The send context of the Redis transport; its urgency and event type travel as headers.</summary>
-internal sealed class RedisSendContext<T>(T message, CancellationToken cancellationToken) : MessageSendContext<T>(message, cancellationToken)
-    where T : class;
-
-/// <summary>Turns MassTransit's typed headers into the string headers the queue stores.</summary>
-internal static class TransportHeaders
-{
-    public static Dictionary<string, string> ToStrings(Headers headers)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in headers.GetAll())
-        {
-            var text = value switch
-            {
-                null => null,
-                string s => s,
-                DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
-                DateTime d => d.ToString("O", CultureInfo.InvariantCulture),
-                Uri u => u.ToString(),
-                bool b => b ? bool.TrueString : bool.FalseString,
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                // Anything else (a list, a dictionary, an object) travels as JSON instead of being dropped.
-                _ => ToJson(key, value),
-            };
-            if (text is not null)
-                result[key] = text;
-        }
-
-        return result;
-    }
-
-    static string ToJson(string key, object value)
-    {
-        try
-        {
-            return System.Text.Json.JsonSerializer.Serialize(value, value.GetType());
-        }
-        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or System.Text.Json.JsonException)
-        {
-            throw new ArgumentException($"Header '{key}' holds a {value.GetType().Name} that is neither a simple value nor serializable as JSON: "
-                + exception.Message, nameof(value), exception);
-        }
-    }
 }

@@ -171,16 +171,3 @@ internal sealed class RedisTransportProvider : Supervisor
         }
     }
 }
-
-internal sealed class RedisSendTransportProvider(RedisHostConfiguration host, ReceiveEndpointContext context) : ISendTransportProvider
-{
-    public Uri NormalizeAddress(Uri address) => host.Transport.NormalizeAddress(address);
-
-    public Task<ISendTransport> GetSendTransport(Uri address) => host.Transport.CreateSendTransport(context, address);
-}
-
-internal sealed class RedisPublishTransportProvider(RedisHostConfiguration host, ReceiveEndpointContext context) : IPublishTransportProvider
-{
-    public Task<ISendTransport> GetPublishTransport<T>(Uri? publishAddress) where T : class =>
-        host.Transport.CreatePublishTransport<T>(context, publishAddress);
-}

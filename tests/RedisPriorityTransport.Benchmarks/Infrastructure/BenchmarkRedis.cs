@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using RedisPriorityTransport.TestSupport;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Benchmarks.Infrastructure;
@@ -49,44 +48,13 @@ public sealed class BenchmarkRedis : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(configured))
             return new BenchmarkRedis(configured, $"{ConfigurationVariable}={configured}", await ConnectAsync(configured), null);
 
-        var executable = FindOnPath("redis-server")
+        var executable = RedisServerProcess.FindExecutable()
             ?? throw new InvalidOperationException(
                 $"The benchmarks need Redis: set {ConfigurationVariable} to a server's address or install redis-server (Debian: apt-get install -y redis-server).");
-        var port = FreeLoopbackPort();
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var argument in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
-            startInfo.ArgumentList.Add(argument);
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
+        var port = RedisServerProcess.FreeLoopbackPort();
+        var process = RedisServerProcess.Start(executable, RedisServerProcess.LoopbackArguments(port));
+        await RedisServerProcess.WaitUntilListeningAsync(process, port, TimeSpan.FromSeconds(30));
         var configuration = $"127.0.0.1:{port}";
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} before answering on port {port}.");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                break;
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(50);
-            }
-        }
-
         var connection = await ConnectAsync(configuration);
         return new BenchmarkRedis(configuration, $"redis-server pid {process.Id} on {configuration}", connection, process);
     }
@@ -125,24 +93,4 @@ public sealed class BenchmarkRedis : IAsyncDisposable
         await connection.GetDatabase().PingAsync();
         return connection;
     }
-
-    static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
-        .Append("/usr/bin").Append("/usr/sbin").Append("/usr/local/bin")
-        .Select(directory => Path.Combine(directory, name))
-        .FirstOrDefault(File.Exists);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using RedisPriorityTransport.TestSupport;
 
 namespace RedisPriorityTransport.Tests.Infrastructure;
 
@@ -50,20 +51,10 @@ public sealed class LocalRedisProcess : IAsyncDisposable
     /// <summary>True while the server process runs.</summary>
     public bool IsRunning => !_process.HasExited;
 
-    /// <summary>The path of <paramref name="name"/> on the PATH (or the usual Debian places), or null.</summary>
-    public static string? FindExecutable(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        return path.Split(Path.PathSeparator).Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"])
-            .Where(directory => directory.Length > 0)
-            .Select(directory => Path.Combine(directory, name))
-            .FirstOrDefault(File.Exists);
-    }
-
     /// <summary>Starts a server and waits until it answers PING (60 s at most).</summary>
     /// <param name="extraArguments">More redis-server arguments, for example to turn on AOF; later ones override earlier ones.</param>
     public static Task<LocalRedisProcess> StartAsync(params string[] extraArguments) =>
-        StartOnAsync(FreeLoopbackPort(), extraArguments);
+        StartOnAsync(RedisServerProcess.FreeLoopbackPort(), extraArguments);
 
     /// <summary>
     /// Starts a Redis Cluster node (not yet part of a cluster) on a port whose cluster bus port (+10000) is free too.
@@ -74,15 +65,11 @@ public sealed class LocalRedisProcess : IAsyncDisposable
 
     static async Task<LocalRedisProcess> StartOnAsync(int port, string[] extraArguments)
     {
-        var executable = FindExecutable("redis-server")
+        var executable = RedisServerProcess.FindExecutable()
             ?? throw new InvalidOperationException(
                 "The tests need Redis: set REDIS_TEST_CONFIGURATION to a server's address, run a Docker engine, or install redis-server (Debian: apt-get install -y redis-server).");
         var directory = Directory.CreateTempSubdirectory($"rpt-redis-{port}-").FullName;
-        string[] arguments =
-        [
-            "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", directory, "--save", "", "--appendonly", "no",
-            "--protected-mode", "yes", .. extraArguments,
-        ];
+        string[] arguments = [.. RedisServerProcess.LoopbackArguments(port), "--dir", directory, .. extraArguments];
         var server = new LocalRedisProcess(executable, port, directory, arguments);
         try
         {
@@ -177,24 +164,7 @@ public sealed class LocalRedisProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    Process Launch()
-    {
-        var start = new ProcessStartInfo(_executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = DataDirectory,
-        };
-        foreach (var argument in _arguments)
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_executable}.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    Process Launch() => RedisServerProcess.Start(_executable, _arguments, DataDirectory);
 
     // A listening socket is not enough: while loading its AOF the server answers -LOADING.
     async Task WaitUntilAnsweringAsync()
@@ -247,12 +217,5 @@ public sealed class LocalRedisProcess : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

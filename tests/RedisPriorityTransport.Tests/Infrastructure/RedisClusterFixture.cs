@@ -1,3 +1,4 @@
+using RedisPriorityTransport.TestSupport;
 using System.Diagnostics;
 
 namespace RedisPriorityTransport.Tests.Infrastructure;
@@ -29,8 +30,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var cli = LocalRedisProcess.FindExecutable("redis-cli");
-        if (cli is null || LocalRedisProcess.FindExecutable("redis-server") is null)
+        var cli = RedisServerProcess.FindExecutable("redis-cli");
+        if (cli is null || RedisServerProcess.FindExecutable("redis-server") is null)
         {
             _skipReason = "Redis Cluster tests need redis-server and redis-cli on the PATH (Debian: apt-get install -y redis-server).";
             return;

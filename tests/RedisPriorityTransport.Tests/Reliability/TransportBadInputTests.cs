@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RedisPriorityTransport.Tests.Transport;
 using Xunit.Abstractions;
 
@@ -152,6 +153,50 @@ public class TransportBadInputTests(ITestOutputHelper output) : TransportTestBas
         output.WriteLine($"cfg.ReceiveEndpoint(\"orders{{x}}\"): {configuration.GetType().Name}: {argument?.Message}");
         Assert.NotNull(argument);
         Assert.Contains("'{'", argument.Message);
+    }
+
+    [Fact]
+    public async Task Every_bad_endpoint_setting_is_reported_at_once_by_the_configuration_check()
+    {
+        var services = new ServiceCollection();
+        services.AddMassTransit(x => x.UsingRedis((_, cfg) =>
+        {
+            cfg.Host(Redis.Configuration, h => h.KeyPrefix = KeyPrefix);
+            cfg.ReceiveEndpoint("bad-settings", e =>
+            {
+                e.LockDuration = TimeSpan.FromMilliseconds(50);
+                e.MaxDeliveryCount = 0;
+                e.DuplicateDetectionWindow = TimeSpan.FromSeconds(-1);
+                e.MaxLockDuration = TimeSpan.Zero;
+                e.Consumer<PingConsumer>();
+            });
+        }));
+        await using var provider = services.BuildServiceProvider();
+        var exception = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IBusControl>());
+        var configuration = FindInner<ConfigurationException>(exception);
+        output.WriteLine(configuration?.Message);
+        Assert.NotNull(configuration);
+        foreach (var setting in new[] { "LockDuration", "MaxDeliveryCount", "DuplicateDetectionWindow", "MaxLockDuration" })
+            Assert.Contains(setting, configuration.Message);
+    }
+
+    [Fact]
+    public async Task Bad_options_of_AddRedisPriorityQueue_are_all_reported_by_the_options_validation()
+    {
+        var services = new ServiceCollection();
+        services.AddRedisPriorityQueue(configureOptions: options =>
+        {
+            options.KeyPrefix = "bad{prefix";
+            options.LockDuration = TimeSpan.Zero;
+            options.MaxDeliveryCount = 0;
+            options.MaxMessageBytes = -1;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RedisPriorityQueueOptions>>().Value);
+        output.WriteLine(error.Message);
+        Assert.Equal(4, error.Failures.Count());
+        foreach (var setting in new[] { "KeyPrefix", "LockDuration", "MaxDeliveryCount", "MaxMessageBytes" })
+            Assert.Contains(error.Failures, failure => failure.Contains(setting, StringComparison.Ordinal));
     }
 
     static void AssertNamesSizeAndLimit(Exception exception)

@@ -12,8 +12,10 @@
 -- ARGV[11] part of a message type, lower case ('' any)    ARGV[12] message id ('' any)
 -- Returns: { now ms, next cursor score ('' at the end), next cursor id, then per message: id, score, urgency,
 --            enqueue ms, event type, packed headers, delivery count, message types }
---@include _common
---@include _admin
+--@include includes/now_ms
+--@include includes/parse_record
+--@include includes/admin_keys
+--@include includes/message_types
 local q = admin_keys()
 local state = ARGV[1]
 local sets = {

@@ -5,8 +5,14 @@
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] message id
 -- Returns: { 1, urgency, audit entry id, now ms, event type, message types }, or { 0, state } when it is not waiting.
---@include _common
---@include _admin
+--@include includes/now_ms
+--@include includes/parse_record
+--@include includes/forget_delivery
+--@include includes/admin_keys
+--@include includes/state_of
+--@include includes/message_types
+--@include includes/audit
+--@include includes/urgency_fields
 local q = admin_keys()
 local id = ARGV[6]
 local state = 'ready'

@@ -6,8 +6,14 @@
 -- ARGV[6] message id    ARGV[7] new urgency (0..10)
 -- Returns: { 1, previous urgency, audit entry id, now ms }, or { 0, state } when the message is not waiting
 --          (state: inflight, error, skipped, none, or unreadable when its stored record is damaged).
---@include _common
---@include _admin
+--@include includes/score_of
+--@include includes/now_ms
+--@include includes/build_record
+--@include includes/parse_record
+--@include includes/admin_keys
+--@include includes/state_of
+--@include includes/audit
+--@include includes/urgency_fields
 local q = admin_keys()
 local id, urgency = ARGV[6], ARGV[7]
 local in_ready = redis.call('ZSCORE', q.ready, id)

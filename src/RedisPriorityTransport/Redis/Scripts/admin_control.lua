@@ -7,8 +7,9 @@
 -- ARGV[6] action: pause, resume or ratelimit    ARGV[7] wake channel of the queue
 -- ARGV[8] with ratelimit: messages per interval (0 removes the limit)    ARGV[9] with ratelimit: interval ms
 -- Returns: { audit entry id, now ms }
---@include _common
---@include _admin
+--@include includes/now_ms
+--@include includes/admin_keys
+--@include includes/audit
 local q = admin_keys()
 local action = ARGV[6]
 local now = now_ms()

@@ -8,8 +8,7 @@
 -- ARGV[5] user ('' any)    ARGV[6] action ('' any)    ARGV[7] message id ('' any; when given, the index is read and ARGV[1..4] do not apply)
 -- Returns: { next cursor (the id of the last entry examined, '' at the end), then per entry: id, its fields as a
 --            flat list of names and values }
---@include _common
---@include _admin
+--@include includes/admin_keys
 local q = admin_keys()
 local page_size, scan_limit = tonumber(ARGV[3]), tonumber(ARGV[4])
 local user, action, message = ARGV[5], ARGV[6], ARGV[7]

@@ -4,8 +4,10 @@
 -- ARGV[1] message id
 -- Returns: { state (ready, delayed, inflight, error, skipped, none), now ms, score in its set ('' if none),
 --            stored record, delivery count, message types }, or { 'none', now ms } when it is not there.
---@include _common
---@include _admin
+--@include includes/now_ms
+--@include includes/parse_record
+--@include includes/admin_keys
+--@include includes/message_types
 local q = admin_keys()
 local id = ARGV[1]
 local now = now_ms()

@@ -7,8 +7,10 @@
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] state: ready, delayed, error or skipped    ARGV[7] batch size (ready and delayed)
 -- Returns: { deleted count, messages left in that state, audit entry id ('' when nothing was deleted), now ms }
---@include _common
---@include _admin
+--@include includes/now_ms
+--@include includes/forget_delivery
+--@include includes/admin_keys
+--@include includes/audit
 local q = admin_keys()
 local state = ARGV[6]
 local now = now_ms()

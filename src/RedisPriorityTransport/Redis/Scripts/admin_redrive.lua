@@ -10,8 +10,15 @@
 -- Returns: { moved count, messages left in the source, now ms, then per moved message: its id in the source, its id
 --            in the queue, urgency, audit entry id }. Mode ids writes one audit entry per message; mode all one per call
 --            (message empty, details: count), so a large redrive does not flush the history (its entry id comes last).
---@include _common
---@include _admin
+--@include includes/score_of
+--@include includes/now_ms
+--@include includes/next_sequence
+--@include includes/build_record
+--@include includes/parse_record
+--@include includes/forget_delivery
+--@include includes/admin_keys
+--@include includes/audit
+--@include includes/urgency_fields
 local q = admin_keys()
 local source = ARGV[6] == 'skipped' and q.skipped or q.error
 local now = now_ms()

@@ -7,9 +7,9 @@
 -- Returns: { now ms, in flight, delayed, error, skipped, ready count for urgency 10 down to 0 (11 values),
 --            oldest enqueue ms for the high, normal and low bands (-1 when empty), paused (1/0),
 --            rate limit 'messages:interval ms' ('' for none), 1 when any key of the queue exists else 0 }
---@include _common
---@include _admin
---@include _ready_counts
+--@include includes/now_ms
+--@include includes/admin_keys
+--@include includes/append_ready_counts
 local q = admin_keys()
 local out = { now_ms(), redis.call('ZCARD', q.inflight), redis.call('ZCARD', q.delayed),
               redis.call('ZCARD', q.error.ready), redis.call('ZCARD', q.skipped.ready) }

@@ -2,7 +2,10 @@
 -- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] id    ARGV[2] duplicate detection window ms (0 = off)
 -- Returns: 1 when removed, 0 when the message is not waiting.
---@include _common
+--@include includes/now_ms
+--@include includes/forget_delivery
+--@include includes/queue_keys
+--@include includes/remember_settled
 local q = queue_keys()
 local id = ARGV[1]
 if redis.call('ZREM', q.ready, id) == 0 and redis.call('ZREM', q.delayed, id) == 0 then

@@ -3,7 +3,10 @@
 -- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] id    ARGV[2] urgency    ARGV[3] rank    ARGV[4] event type ('' for none)
 -- Returns: 1 when changed, 0 when the message is not waiting or its record is unreadable.
---@include _common
+--@include includes/score_of
+--@include includes/build_record
+--@include includes/parse_record
+--@include includes/queue_keys
 local q = queue_keys()
 local id = ARGV[1]
 local in_ready = redis.call('ZSCORE', q.ready, id)

@@ -5,8 +5,9 @@
 -- Returns: { now ms, in flight, delayed, ready count for urgency 10 down to 0 (11 values),
 --            oldest enqueue ms for the high, normal and low bands (-1 when empty),
 --            then, when KEYS[10..11] are given, the error and skipped depths }
---@include _common
---@include _ready_counts
+--@include includes/now_ms
+--@include includes/queue_keys
+--@include includes/append_ready_counts
 local q = queue_keys()
 local out = { now_ms(), redis.call('ZCARD', q.inflight), redis.call('ZCARD', q.delayed) }
 append_ready_counts(q.ready, q.messages, out)

@@ -4,7 +4,8 @@
 -- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
 -- ARGV[1] lease token prefix    ARGV[2] first token counter    ARGV[3] number of tokens    ARGV[4] wake channel
 -- Returns: how many messages were given back.
---@include _common
+--@include includes/make_ready
+--@include includes/queue_keys
 local q = queue_keys()
 local prefix, first, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local was_empty = redis.call('ZCARD', q.ready) == 0

@@ -7,7 +7,13 @@
 -- ARGV[6] destination wake channel    ARGV[7] '1' to keep the whole stored record as the new body (the client could not read it)
 -- ARGV[8] duplicate detection window ms (0 = off)
 -- Returns: the id in the destination, or false when the lease is not held.
---@include _common
+--@include includes/now_ms
+--@include includes/forget_delivery
+--@include includes/move_message
+--@include includes/queue_keys
+--@include includes/remember_settled
+--@include includes/target_keys
+--@include includes/holds_lease
 local q = queue_keys()
 local dest = target_keys(10)
 local id = ARGV[1]

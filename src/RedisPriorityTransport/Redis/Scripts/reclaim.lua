@@ -4,8 +4,10 @@
 -- ARGV[1] max delivery count    ARGV[2] reason header    ARGV[3] limit    ARGV[4] wake channel
 -- ARGV[5] duplicate detection window ms (0 = off)
 -- Returns: { returned, dead-lettered }
---@include _common
---@include _reclaim
+--@include includes/now_ms
+--@include includes/queue_keys
+--@include includes/target_keys
+--@include includes/reclaim_expired
 local q = queue_keys()
 local was_empty = redis.call('ZCARD', q.ready) == 0
 local returned, dead = reclaim_expired(q, tonumber(ARGV[1]), target_keys(10), ARGV[2], now_ms(), tonumber(ARGV[3]),

@@ -6,7 +6,13 @@
 -- ARGV[4] '1' to not count this delivery (a graceful shutdown, a redelivery), else '0'    ARGV[5] wake channel
 -- ARGV[6] packed headers replacing those of the same name ('' or absent for none)
 -- Returns: 1 when released, 0 when the lease is not held.
---@include _common
+--@include includes/now_ms
+--@include includes/build_record
+--@include includes/parse_record
+--@include includes/make_ready
+--@include includes/replace_headers
+--@include includes/queue_keys
+--@include includes/holds_lease
 local q = queue_keys()
 local id = ARGV[1]
 if not holds_lease(q, id, ARGV[2]) then

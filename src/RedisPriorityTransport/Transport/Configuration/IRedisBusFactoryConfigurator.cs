@@ -1,7 +1,6 @@
-using MassTransit;
 using StackExchange.Redis;
 
-namespace RedisPriorityTransport;
+namespace MassTransit;
 
 /// <summary>Configures a MassTransit bus that runs on the Redis priority transport.</summary>
 public interface IRedisBusFactoryConfigurator : IBusFactoryConfigurator<IRedisReceiveEndpointConfigurator>
@@ -56,63 +55,4 @@ public interface IRedisBusFactoryConfigurator : IBusFactoryConfigurator<IRedisRe
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     int MaxMessageBytes { set; }
-}
-
-/// <summary>Host settings of the Redis priority transport.</summary>
-public interface IRedisHostConfigurator
-{
-    /// <summary>
-    /// The prefix of every Redis key the bus uses (default <c>rpt:</c>), so several applications can share one Redis
-    /// without seeing each other's queues.
-    /// </summary>
-    string KeyPrefix { set; }
-
-    /// <summary>
-    /// The largest serialized message (envelope) the bus sends or publishes, in bytes (16 MiB unless set). A larger one
-    /// fails the <c>Send</c> or <c>Publish</c> call with an <see cref="ArgumentException"/> giving its size and the
-    /// limit, and nothing is written. It bounds what one message can cost Redis's memory and every consumer's.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
-    int MaxMessageBytes { set; }
-
-    /// <summary>Adjusts the StackExchange.Redis options before connecting (ignored when a connection was supplied).</summary>
-    /// <param name="configure">Changes to apply, for example <c>o =&gt; { o.Ssl = true; o.User = "app"; }</c>.</param>
-    void ConfigureOptions(Action<ConfigurationOptions> configure);
-}
-
-/// <summary>Configures one receive endpoint (one Redis priority queue).</summary>
-public interface IRedisReceiveEndpointConfigurator : IReceiveEndpointConfigurator
-{
-    /// <summary>
-    /// How long a reserved message stays leased to this endpoint before another consumer may take it. The lease is renewed
-    /// automatically while a consumer runs, so it only bounds how long a crashed process delays a message.
-    /// </summary>
-    TimeSpan LockDuration { set; }
-
-    /// <summary>How many deliveries a message gets (counting lease expiries) before it goes to the error queue.</summary>
-    int MaxDeliveryCount { set; }
-
-    /// <summary>
-    /// How long after a message is settled here (consumed, moved to the error or skipped queue, or dead-lettered) a
-    /// send or publish of its <c>MessageId</c> to this queue is still dropped as a duplicate. Off (null) unless set:
-    /// then a MessageId is a duplicate only while its message is waiting, delayed or in flight. Each id remembered costs
-    /// Redis memory for the window (about 145 bytes for a Guid id, see docs/transport.md).
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The window is not positive.</exception>
-    TimeSpan? DuplicateDetectionWindow { set; }
-
-    /// <summary>
-    /// How long a consumer may hold one message (12 hours unless set). The lease is renewed while the consumer runs; past
-    /// this the transport stops renewing and gives the message back to its place in the queue, so a hung handler cannot
-    /// hold it forever, and that handler's lock context reports the lease lost. Must be longer than <see cref="LockDuration"/>.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
-    TimeSpan MaxLockDuration { set; }
-
-    /// <summary>Deletes every waiting message of the queue when the endpoint starts.</summary>
-    bool PurgeOnStartup { set; }
-
-    /// <summary>Subscribes the queue to messages of <typeparamref name="T"/> published on the bus (done for consumed types automatically).</summary>
-    /// <typeparam name="T">The message type.</typeparam>
-    void Subscribe<T>() where T : class;
 }

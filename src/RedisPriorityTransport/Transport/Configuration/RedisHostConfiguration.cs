@@ -31,11 +31,11 @@ internal sealed class RedisHostConfiguration
 
     public RedisHostSettings Settings { get; } = new();
 
-    public TimeSpan DefaultLockDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DefaultLockDuration { get; set; } = RedisReceiveSettings.DefaultLockDuration;
 
     public int? DefaultMaxDeliveryCount { get; set; }
 
-    public TimeSpan DefaultMaxLockDuration { get; set; } = RedisReceiveEndpointConfiguration.DefaultMaxLockDuration;
+    public TimeSpan DefaultMaxLockDuration { get; set; } = RedisReceiveSettings.DefaultMaxLockDuration;
 
     /// <summary>The connection, queues and subscription registry, created when the bus is built.</summary>
     public RedisTransportProvider Transport => _transport.Supervisor;
@@ -51,7 +51,7 @@ internal sealed class RedisHostConfiguration
     public void ApplyEndpointDefinition(IRedisReceiveEndpointConfigurator configurator, IEndpointDefinition definition)
     {
         if (definition.IsTemporary && configurator is RedisReceiveEndpointConfiguration configuration)
-            configuration.DeleteOnStop = true;
+            configuration.Settings.DeleteOnStop = true;
         base.ApplyEndpointDefinition(configurator, definition);
     }
 

@@ -1,3 +1,4 @@
+using MassTransit;
 using RedisPriorityTransport.Redis;
 using StackExchange.Redis;
 

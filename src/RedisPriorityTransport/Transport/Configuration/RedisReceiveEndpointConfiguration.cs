@@ -10,12 +10,6 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
     readonly RedisHostConfiguration _hostConfiguration;
     readonly RedisEndpointConfiguration _endpointConfiguration;
     readonly HashSet<string> _explicitTopics = new(StringComparer.Ordinal);
-    /// <summary>MassTransit's SQL transport default.</summary>
-    public static readonly TimeSpan DefaultMaxLockDuration = TimeSpan.FromHours(12);
-
-    TimeSpan _lockDuration = TimeSpan.FromSeconds(30);
-    TimeSpan _maxLockDuration = DefaultMaxLockDuration;
-    int? _maxDeliveryCount;
 
     public RedisReceiveEndpointConfiguration(RedisHostConfiguration hostConfiguration, string queueName,
         RedisEndpointConfiguration endpointConfiguration)
@@ -23,10 +17,13 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
     {
         _hostConfiguration = hostConfiguration;
         _endpointConfiguration = endpointConfiguration;
-        QueueName = queueName;
+        Settings = new RedisReceiveSettings(queueName, hostConfiguration.Settings);
     }
 
-    public string QueueName { get; }
+    /// <summary>What the endpoint runs with; the setters below only fill it, <see cref="Validate"/> checks it.</summary>
+    public RedisReceiveSettings Settings { get; }
+
+    public string QueueName => Settings.QueueName;
 
     public override Uri HostAddress => _hostConfiguration.HostAddress;
 
@@ -36,51 +33,28 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
 
     public TimeSpan LockDuration
     {
-        get => _lockDuration;
-        set => _lockDuration = value > TimeSpan.FromMilliseconds(100)
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "LockDuration must be longer than 100 ms.");
+        set => Settings.LockDuration = value;
     }
 
     public TimeSpan MaxLockDuration
     {
-        get => _maxLockDuration;
-        set => _maxLockDuration = value > TimeSpan.Zero
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxLockDuration must be positive.");
+        set => Settings.MaxLockDuration = value;
     }
 
-    public int? MaxDeliveryCount
+    public int MaxDeliveryCount
     {
-        get => _maxDeliveryCount;
-        set => _maxDeliveryCount = value is null or > 0
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDeliveryCount must be positive.");
+        set => Settings.MaxDeliveryCount = value;
     }
 
-    int IRedisReceiveEndpointConfigurator.MaxDeliveryCount
+    public bool PurgeOnStartup
     {
-        set => MaxDeliveryCount = value;
+        set => Settings.PurgeOnStartup = value;
     }
 
-    public bool PurgeOnStartup { get; set; }
-
-    TimeSpan? _duplicateDetectionWindow;
-    bool _duplicateDetectionWindowSet;
-
-    /// <summary>This endpoint's window, or the bus default when it set none.</summary>
     public TimeSpan? DuplicateDetectionWindow
     {
-        get => _duplicateDetectionWindowSet ? _duplicateDetectionWindow : _hostConfiguration.Settings.DuplicateDetectionWindow;
-        set
-        {
-            _duplicateDetectionWindow = PriorityQueueSettings.ValidateDuplicateDetectionWindow(value);
-            _duplicateDetectionWindowSet = true;
-        }
+        set => Settings.DuplicateDetectionWindow = value;
     }
-
-    /// <summary>True for temporary endpoints (the bus endpoint, temporary definitions): the queue is deleted when the endpoint stops.</summary>
-    public bool DeleteOnStop { get; set; }
 
     public IReadOnlyCollection<string> ExplicitTopics => _explicitTopics;
 
@@ -101,20 +75,8 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
     {
         foreach (var result in base.Validate())
             yield return result;
-        ValidationResult? invalid = null;
-        try
-        {
-            QueueNames.ValidateQueueName(QueueName);
-        }
-        catch (ArgumentException exception)
-        {
-            invalid = this.Failure("QueueName", exception.Message);
-        }
-
-        if (invalid is not null)
-            yield return invalid;
-        if (MaxLockDuration <= LockDuration)
-            yield return this.Failure("MaxLockDuration", $"MaxLockDuration ({MaxLockDuration}) must be longer than LockDuration ({LockDuration}).");
+        foreach (var (key, message) in Settings.Problems())
+            yield return this.Failure(key, message);
     }
 
     RedisReceiveEndpointContext CreateRedisReceiveEndpointContext()
@@ -122,32 +84,5 @@ internal sealed class RedisReceiveEndpointConfiguration : ReceiveEndpointConfigu
         var builder = new RedisReceiveEndpointBuilder(_hostConfiguration, this);
         ApplySpecifications(builder);
         return builder.CreateReceiveEndpointContext();
-    }
-}
-
-/// <summary>Builds the endpoint context and records which message types the queue subscribes to.</summary>
-internal sealed class RedisReceiveEndpointBuilder(RedisHostConfiguration hostConfiguration, RedisReceiveEndpointConfiguration configuration)
-    : ReceiveEndpointBuilder(configuration)
-{
-    readonly HashSet<string> _topics = new(configuration.ExplicitTopics, StringComparer.Ordinal);
-
-    public override ConnectHandle ConnectConsumePipe<T>(IPipe<ConsumeContext<T>> pipe, ConnectPipeOptions options)
-    {
-        if (configuration.ConfigureConsumeTopology && options.HasFlag(ConnectPipeOptions.ConfigureConsumeTopology)
-            && configuration.RedisTopology.Consume.GetMessageTopology<T>().ConfigureConsumeTopology)
-            _topics.Add(RedisTopics.Of(typeof(T)));
-        return base.ConnectConsumePipe(pipe, options);
-    }
-
-    public RedisReceiveEndpointContext CreateReceiveEndpointContext()
-    {
-        var context = new RedisReceiveEndpointContext(hostConfiguration, configuration, _topics.ToArray());
-        context.GetOrAddPayload(() => hostConfiguration.Topology);
-        // orders_error faults into orders_error_error (MassTransit's naming): a fault never loops a message back to its own queue.
-        IErrorTransport errorTransport = new RedisErrorTransport(QueueNames.ErrorQueueOf(configuration.QueueName));
-        IDeadLetterTransport deadLetterTransport = new RedisDeadLetterTransport(QueueNames.SkippedQueueOf(configuration.QueueName));
-        context.GetOrAddPayload(() => errorTransport);
-        context.GetOrAddPayload(() => deadLetterTransport);
-        return context;
     }
 }

@@ -28,11 +28,3 @@ public sealed class MessagePriorityAttribute : Attribute
     /// <summary>True when <see cref="Urgency"/> was set explicitly.</summary>
     public bool HasUrgency { get; private set; }
 }
-
-/// <summary>Marks an <c>int</c> or <see cref="RedisPriorityTransport.Urgency"/> property whose value is the message's urgency.</summary>
-[AttributeUsage(AttributeTargets.Property, Inherited = true)]
-public sealed class UrgencyAttribute : Attribute;
-
-/// <summary>Marks a <c>string</c> property whose value is the message's event type.</summary>
-[AttributeUsage(AttributeTargets.Property, Inherited = true)]
-public sealed class EventTypeAttribute : Attribute;

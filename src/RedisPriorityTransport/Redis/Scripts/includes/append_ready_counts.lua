@@ -1,6 +1,6 @@
--- Ready counts of a queue, inlined by: --@include _ready_counts (after _common).
--- Appends to out the ready count of each urgency from 10 down to 0 (one ZCOUNT on a score range each, O(log N)), then
--- the enqueue ms of the oldest ready message of the high, normal and low bands (-1 when the band is empty).
+--@include includes/score_layout
+--@include includes/int
+--@include includes/parse_record
 local function append_ready_counts(ready_key, messages_key, out)
   for urgency = 10, 0, -1 do
     local low = (10 - urgency) * URGENCY_UNIT

@@ -1,0 +1,5 @@
+-- Forgets the lease bookkeeping of a message that leaves the queue.
+local function forget_delivery(tokens_key, deliveries_key, id)
+  redis.call('HDEL', tokens_key, id)
+  redis.call('HDEL', deliveries_key, id)
+end

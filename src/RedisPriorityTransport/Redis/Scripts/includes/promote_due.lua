@@ -1,0 +1,16 @@
+--@include includes/make_ready
+-- Moves due delayed messages to the ready set, earliest due first, at most `limit`. Returns an error reply, or nil
+-- and whether due messages remain (then the ready set's head may not be the most important due message yet).
+local function promote_due(ready_key, delayed_key, sequence_key, messages_key, now, limit)
+  local due = redis.call('ZRANGEBYSCORE', delayed_key, '-inf', now, 'LIMIT', 0, limit + 1)
+  local more = #due > limit
+  if more then due[#due] = nil end
+  for _, id in ipairs(due) do
+    redis.call('ZREM', delayed_key, id)
+    if redis.call('HEXISTS', messages_key, id) == 1 then
+      local err = make_ready(ready_key, sequence_key, messages_key, id)
+      if err then return err end
+    end
+  end
+  return nil, more
+end

@@ -1,0 +1,31 @@
+--@include includes/make_ready
+--@include includes/move_message
+--@include includes/remember_settled
+local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, limit, window_ms)
+  local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit + 1)
+  local more = #expired > limit
+  if more then expired[#expired] = nil end
+  local returned, dead = 0, 0
+  for _, id in ipairs(expired) do
+    redis.call('ZREM', q.inflight, id)
+    redis.call('HDEL', q.tokens, id)
+    if redis.call('HEXISTS', q.messages, id) == 1 then
+      local deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0')
+      if deliveries >= max_deliveries then
+        redis.call('HDEL', q.deliveries, id)
+        local moved = move_message(q.messages, id, error_q.messages, error_q.ready, error_q.sequence, reason_header,
+          'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now)
+        if type(moved) == 'table' then return moved end
+        remember_settled(q, id, window_ms, now)
+        dead = dead + 1
+      else
+        local err = make_ready(q.ready, q.sequence, q.messages, id)
+        if err then return err end
+        returned = returned + 1
+      end
+    else
+      redis.call('HDEL', q.deliveries, id)
+    end
+  end
+  return returned, dead, more
+end
