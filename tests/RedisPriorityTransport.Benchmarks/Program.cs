@@ -18,7 +18,7 @@ public static class Program
           (no option)          end-to-end benchmark, full sizes, 3 runs, report to artifacts/benchmarks.md
           --quick              small sizes and 2 runs: about a minute, for development
           --runs N             runs of each workload on each contender (1..20)
-          --workloads a,b      only these: burst, paced, inversion, strict-order, scale, footprint
+          --workloads a,b      only these: burst, burst-64, burst-100, paced, inversion, strict-order, scale, footprint
           --contenders a,b     only contenders whose name contains one of these, e.g. "raw,in-memory"
           --output PATH        where to write the Markdown report
           --include-micro      also run the BenchmarkDotNet micro-benchmarks and append their tables
@@ -74,7 +74,7 @@ public static class Program
             }
         }
 
-        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full", contenderFilters);
+        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full", contenderFilters, artifacts);
         var markdown = await EndToEndRunner.RunAsync(options);
         if (args.Contains("--include-micro"))
             markdown += MicroReport(RunMicroBenchmarks([], quick, artifacts));
