@@ -12,8 +12,9 @@ namespace RedisPriorityTransport.Benchmarks.EndToEnd;
 /// <param name="Mode">"full" or "quick", for the report.</param>
 /// <param name="ContenderFilters">Run only contenders whose name contains one of these (case-insensitive); empty for all.</param>
 /// <param name="Artifacts">The repository's artifacts folder (BullMQ is installed under it).</param>
+/// <param name="CsvPath">Where to write every figure as CSV, or null.</param>
 public sealed record EndToEndOptions(WorkloadSizes Sizes, int Runs, IReadOnlySet<string> Workloads, string OutputPath, string Mode,
-    IReadOnlyList<string> ContenderFilters, string Artifacts);
+    IReadOnlyList<string> ContenderFilters, string Artifacts, string? CsvPath = null);
 
 /// <summary>
 /// Runs every workload on every available contender, interleaved (run 1 of each workload on each contender, then run
@@ -109,6 +110,8 @@ public static class EndToEndRunner
         if (options.Workloads.Count == 0 || options.Workloads.Contains("footprint"))
             await RunFootprintAsync(redis, options, report);
 
+        if (options.CsvPath is { } csv)
+            await File.WriteAllTextAsync(csv, report.ToCsv());
         foreach (var breakdown in LastBreakdowns.Values)
             report.Note(breakdown);
         foreach (var contender in contenders)

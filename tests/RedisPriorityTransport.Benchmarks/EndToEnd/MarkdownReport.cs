@@ -37,6 +37,16 @@ public sealed class MarkdownReport
     /// <summary>Fixes the column order of a section (columns never measured are shown as "skipped").</summary>
     public void SetColumns(string section, IEnumerable<string> columns) => _columnOrderBySection[section] = columns.ToList();
 
+    /// <summary>Every figure as CSV lines: round, workload, metric, column, value (what tests/RedisPriorityTransport.Benchmarks/compare-builds.sh reads).</summary>
+    public string ToCsv()
+    {
+        static string Quote(string text) => $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        var text = new StringBuilder("round,workload,metric,column,value\n");
+        foreach (var m in _measurements)
+            text.Append(CultureInfo.InvariantCulture, $"{m.Round},{Quote(m.Workload)},{Quote(m.Metric)},{Quote(m.Column)},{m.Value.ToString("R", CultureInfo.InvariantCulture)}\n");
+        return text.ToString();
+    }
+
     /// <summary>The whole report, with <paramref name="header"/> lines first.</summary>
     public string Render(IEnumerable<string> header)
     {
