@@ -136,6 +136,11 @@ internal sealed class QueueKeys
     /// <summary>The eight keys every script receives first, in the order the scripts expect.</summary>
     public RedisKey[] All { get; }
 
+    /// <summary>The four keys the enqueue script uses: ready, delayed, sequence, messages.</summary>
+    public RedisKey[] ForEnqueue => _forEnqueue ??= [Ready, Delayed, Sequence, Messages];
+
+    RedisKey[]? _forEnqueue;
+
     /// <summary>The queue's keys followed by a destination queue's ready, sequence and messages keys.</summary>
     public RedisKey[] WithTarget(QueueKeys target) => [.. All, target.Ready, target.Sequence, target.Messages];
 }

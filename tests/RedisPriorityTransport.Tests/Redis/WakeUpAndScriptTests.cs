@@ -78,7 +78,8 @@ public class WakeUpAndScriptTests : QueueTestBase
         {
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
             var header = string.Join('\n', (await reader.ReadToEndAsync()).Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal)));
-            Assert.Contains("KEYS[1..8] the queue", header);
+            // Most scripts take the queue's eight keys; enqueue takes only the four it uses.
+            Assert.Matches(@"KEYS\[1\.\.[48]\] the queue", header);
             Assert.Contains("ARGV[1]", header);
             Assert.Contains("Returns", header);
         }

@@ -33,12 +33,14 @@ for i = 1, ack_count do
 end
 if max_messages > 0 then
   local popped = redis.call('ZPOPMIN', q.ready, max_messages)
+  -- One INCRBY hands out the lease tokens of the whole batch (last_token - #popped / 2 + 1 .. last_token).
+  local token = #popped > 0 and redis.call('INCRBY', q.lease, #popped / 2) - #popped / 2 or 0
   for i = 1, #popped, 2 do
     local id = popped[i]
     local record = redis.call('HGET', q.messages, id)
+    token = token + 1
     -- A member without its record was left by a foreign writer; there is nothing to deliver.
     if record then
-      local token = redis.call('INCR', q.lease)
       redis.call('HSET', q.tokens, id, token)
       redis.call('ZADD', q.inflight, expiry, id)
       out[#out + 1] = id
