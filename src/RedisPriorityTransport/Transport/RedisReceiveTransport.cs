@@ -218,12 +218,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         if (signal.IsCompleted || wake?.IsCompleted == true)
             return;
         // Before stop the wait also ends on Stopping; after it, only a finished message or an acknowledgement ends it.
-        using var timeout = stopping ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(Stopping);
-        if (maxWait != TimeSpan.MaxValue)
-            timeout.CancelAfter(maxWait);
-        var cancelled = Task.Delay(Timeout.Infinite, timeout.Token);
-        await (wake is null ? Task.WhenAny(signal, cancelled) : Task.WhenAny(signal, wake, cancelled)).ConfigureAwait(false);
-        await timeout.CancelAsync().ConfigureAwait(false);
+        // Task.WaitAsync takes one timer and one registration, released when the wait ends: no linked source, no delay task.
+        var woken = wake is null ? signal : Task.WhenAny(signal, wake);
+        await woken.WaitAsync(maxWait == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : maxWait, stopping ? CancellationToken.None : Stopping)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     List<PendingAcknowledgement> TakePendingAcknowledgements()
