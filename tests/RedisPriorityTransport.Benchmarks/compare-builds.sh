@@ -9,6 +9,9 @@
 #   (change the code, build again, copy to /tmp/new)
 #   tests/RedisPriorityTransport.Benchmarks/compare-builds.sh /tmp/old /tmp/new 5 --quick --runs 1 --workloads burst,burst-64 --contenders "UsingRedis,in-memory"
 # The order of the two builds alternates from round to round. Results go to artifacts/compare-<time>/.
+# OLD_ENV and NEW_ENV (space-separated NAME=value) set environment variables for one side only, so one build can be
+# compared with itself under a runtime setting, for example:
+#   NEW_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" compare-builds.sh /tmp/new /tmp/new 5 --quick ...
 set -euo pipefail
 old=$(cd "$1" && pwd); new=$(cd "$2" && pwd); rounds=$3; shift 3
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,9 +21,11 @@ cd "$root"
 for round in $(seq 1 "$rounds"); do
   if (( round % 2 )); then order="old new"; else order="new old"; fi
   for build in $order; do
-    dir=$old; [[ $build == new ]] && dir=$new
+    dir=$old; settings=${OLD_ENV:-}
+    [[ $build == new ]] && { dir=$new; settings=${NEW_ENV:-}; }
     echo "round $round: $build ($(cut -d' ' -f1-3 /proc/loadavg))"
-    dotnet "$dir/RedisPriorityTransport.Benchmarks.dll" "$@" --output "$out/$build-$round.md" --csv "$out/$build-$(printf %02d "$round").csv" > "$out/$build-$round.log" 2>&1
+    # shellcheck disable=SC2086 # the settings are meant to split into NAME=value words
+    env $settings dotnet "$dir/RedisPriorityTransport.Benchmarks.dll" "$@" --output "$out/$build-$round.md" --csv "$out/$build-$(printf %02d "$round").csv" > "$out/$build-$round.log" 2>&1
   done
 done
 dotnet "$new/RedisPriorityTransport.Benchmarks.dll" --compare "$out" | tee "$out/comparison.md"

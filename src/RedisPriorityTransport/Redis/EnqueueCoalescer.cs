@@ -144,7 +144,8 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
 
         public int BodyBytes => bodyBytes;
 
-        // Continuations run on the thread pool: one batch's senders go on in parallel, none waits for another's code.
-        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run where the result is set: Complete sets a batch's results one after another on the thread-pool
+        // thread that took the reply, so a batch costs one hop, not one per sender.
+        public TaskCompletionSource<bool> Result { get; } = new();
     }
 }
