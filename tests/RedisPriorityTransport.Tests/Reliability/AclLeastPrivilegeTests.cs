@@ -24,8 +24,8 @@ public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : Dedicated
         // Sent by the client: scripts, peek and delete, wake-up subscriptions, and StackExchange.Redis's PING and ECHO checks.
         "+evalsha", "+eval", "+zrange", "+del", "+subscribe", "+unsubscribe", "+ping", "+echo",
         // Called inside the scripts (Redis checks every command a script runs against the caller's ACL).
-        "+time", "+incr", "+publish", "+unlink",
-        "+hset", "+hget", "+hdel", "+hexists", "+hincrby", "+hlen",
+        "+time", "+incr", "+incrby", "+publish", "+unlink",
+        "+hset", "+hsetnx", "+hget", "+hdel", "+hexists", "+hincrby", "+hlen",
         "+zadd", "+zrem", "+zscore", "+zcard", "+zcount", "+zrangebyscore", "+zpopmin",
     ];
 
