@@ -5,8 +5,8 @@ namespace RedisPriorityTransport.Redis;
 
 /// <summary>
 /// Joins concurrent single enqueues to one queue into batch script calls. A sender adds its encoded message to a
-/// lock-free queue; when no enqueue of this queue is on its way to Redis it sends at once itself (one sender costs what
-/// a plain call costs, with no added wait); otherwise the first sender to find no flush scheduled schedules one on the
+/// lock-free queue; when no enqueue of this queue is on its way to Redis it sends at once itself (a lone sender costs
+/// what a plain call costs, with no added wait); otherwise the first sender to find no flush scheduled schedules one on the
 /// thread pool, and that flush drains whatever has arrived by then into one script call. A flush never waits for the
 /// batches before it: many batches are in flight at once, pipelined on the connection like separate calls. Each sender
 /// awaits its own entry's result.
@@ -133,9 +133,11 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
             return;
         }
 
-        Interlocked.Decrement(ref _inFlight);
+        // The senders go on while this batch still counts as in flight, so the sends they make next join one scheduled
+        // flush instead of each going out alone.
         for (var i = 0; i < batch.Count; i++)
             batch[i].Result.TrySetResult((long)results[i] == 1);
+        Interlocked.Decrement(ref _inFlight);
     }
 
     sealed class Entry(RedisValue[] encoded, int bodyBytes)
