@@ -136,5 +136,5 @@ await worker.close(true);
 await queue.obliterate({ force: true }).catch(() => {});
 await queue.close();
 await admin.quit();
-process.stdout.write(JSON.stringify(result) + '\n');
-process.exit(0);
+// Exit only once the (large) line is written: a pipe takes it in 64 KB pieces.
+process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
