@@ -18,10 +18,12 @@ public static class Program
           (no option)          end-to-end benchmark, full sizes, 3 runs, report to artifacts/benchmarks.md
           --quick              small sizes and 2 runs: about a minute, for development
           --runs N             runs of each workload on each contender (1..20)
-          --workloads a,b      only these: burst, paced, inversion, strict-order, scale, footprint
+          --workloads a,b      only these: burst, burst-64, burst-100, paced, inversion, strict-order, scale, footprint
           --contenders a,b     only contenders whose name contains one of these, e.g. "raw,in-memory"
           --output PATH        where to write the Markdown report
+          --csv PATH           also write every figure of every run as CSV (round,workload,metric,column,value)
           --include-micro      also run the BenchmarkDotNet micro-benchmarks and append their tables
+          --compare DIR        the table of a compare-builds.sh run (old-N.csv, new-N.csv in DIR)
           --micro [BDN args]   only the micro-benchmarks; further arguments go to BenchmarkDotNet (default --filter *)
         Redis: REDIS_TEST_CONFIGURATION=host:port, else a redis-server started on a free loopback port.
         """;
@@ -38,6 +40,12 @@ public static class Program
             return 0;
         }
 
+        if (args.Length == 2 && args[0] == "--compare")
+        {
+            Console.WriteLine(BuildComparison.Render(args[1]));
+            return 0;
+        }
+
         if (args.Length > 0 && args[0] == "--micro")
         {
             RunMicroBenchmarks(args.Skip(1).Where(a => a != "--quick").ToArray(), quick, artifacts);
@@ -48,6 +56,7 @@ public static class Program
         var workloads = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var output = Path.Combine(artifacts, "benchmarks.md");
         var contenderFilters = new List<string>();
+        string? csv = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -64,6 +73,9 @@ public static class Program
                 case "--contenders" when i + 1 < args.Length:
                     contenderFilters.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     break;
+                case "--csv" when i + 1 < args.Length:
+                    csv = Path.GetFullPath(args[++i]);
+                    break;
                 case "--output" when i + 1 < args.Length:
                     output = Path.GetFullPath(args[++i]);
                     break;
@@ -74,7 +86,7 @@ public static class Program
             }
         }
 
-        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full", contenderFilters);
+        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full", contenderFilters, artifacts, csv);
         var markdown = await EndToEndRunner.RunAsync(options);
         if (args.Contains("--include-micro"))
             markdown += MicroReport(RunMicroBenchmarks([], quick, artifacts));

@@ -12,34 +12,60 @@ internal static class HeaderCodec
     {
         if (headers is null || headers.Count == 0)
             return [];
-        var builder = new MemoryStream();
+        // Measured first, then written into one array: this runs for every message sent.
+        var length = 0;
         foreach (var (name, value) in headers)
         {
             if (string.IsNullOrEmpty(name))
                 throw new ArgumentException("A header name must not be null or empty.", nameof(headers));
             if (value is null)
                 throw new ArgumentException($"Header '{name}' has a null value; use an empty string.", nameof(headers));
-            Append(builder, name);
-            Append(builder, value);
+            length += EncodedLength(name) + EncodedLength(value);
         }
 
-        return builder.ToArray();
+        var packed = new byte[length];
+        var position = 0;
+        foreach (var (name, value) in headers)
+        {
+            position = Append(packed, position, name);
+            position = Append(packed, position, value);
+        }
+
+        return packed;
     }
 
     public static byte[] EncodeOne(string name, string value)
     {
-        var builder = new MemoryStream();
-        Append(builder, name);
-        Append(builder, value);
-        return builder.ToArray();
+        var packed = new byte[EncodedLength(name) + EncodedLength(value)];
+        Append(packed, Append(packed, 0, name), value);
+        return packed;
     }
 
-    static void Append(MemoryStream builder, string text)
+    static int EncodedLength(string text)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        builder.Write(Encoding.ASCII.GetBytes(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        builder.WriteByte((byte)':');
-        builder.Write(bytes);
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        return DigitCount(bytes) + 1 + bytes;
+    }
+
+    static int DigitCount(int value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    static int Append(byte[] packed, int position, string text)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        bytes.TryFormat(packed.AsSpan(position), out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        position += digits;
+        packed[position++] = (byte)':';
+        return position + Encoding.UTF8.GetBytes(text, packed.AsSpan(position));
     }
 
     public static Dictionary<string, string> Decode(ReadOnlySpan<byte> packed)
@@ -59,7 +85,7 @@ internal static class HeaderCodec
     static string ReadField(ReadOnlySpan<byte> packed, ref int position)
     {
         var colon = packed[position..].IndexOf((byte)':');
-        if (colon <= 0 || !int.TryParse(Encoding.ASCII.GetString(packed.Slice(position, colon)), out var length)
+        if (colon <= 0 || !int.TryParse(packed.Slice(position, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
             || length < 0 || position + colon + 1 + length > packed.Length)
             throw new FormatException($"Packed headers are corrupt at byte {position}.");
         position += colon + 1;

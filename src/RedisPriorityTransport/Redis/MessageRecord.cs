@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace RedisPriorityTransport.Redis;
@@ -20,15 +19,33 @@ internal readonly record struct MessageRecord(Urgency Urgency, int Rank, long Se
             return false;
         }
 
-        var fields = Encoding.ASCII.GetString(record, 0, bar).Split(',');
-        if (fields.Length != 6 || !fields.All(f => f.Length > 0 && f.All(char.IsAsciiDigit)))
+        // Six comma-separated numbers, read in place (no strings, no split): this runs for every message received.
+        Span<long> fields = stackalloc long[6];
+        var metadata = record.AsSpan(0, bar);
+        var count = 0;
+        while (true)
+        {
+            var comma = metadata.IndexOf((byte)',');
+            var digits = comma < 0 ? metadata : metadata[..comma];
+            if (count == fields.Length || digits.Length is 0 or > 18 || !TryParseDigits(digits, out fields[count]))
+            {
+                problem = "the record's metadata is not six numbers";
+                return false;
+            }
+
+            count++;
+            if (comma < 0)
+                break;
+            metadata = metadata[(comma + 1)..];
+        }
+
+        if (count != 6)
         {
             problem = "the record's metadata is not six numbers";
             return false;
         }
 
-        long Field(int index) => long.Parse(fields[index], CultureInfo.InvariantCulture);
-        var (urgency, rank, eventLength, headerLength) = (Field(0), Field(1), Field(4), Field(5));
+        var (urgency, rank, eventLength, headerLength) = (fields[0], fields[1], fields[4], fields[5]);
         if (!UrgencyScale.IsValid((int)Math.Min(urgency, int.MaxValue)) || rank > PriorityScore.UnrankedRank
             || bar + 1 + eventLength + headerLength > record.Length)
         {
@@ -43,7 +60,7 @@ internal readonly record struct MessageRecord(Urgency Urgency, int Rank, long Se
             start += (int)eventLength;
             var headers = HeaderCodec.Decode(record.AsSpan(start, (int)headerLength));
             start += (int)headerLength;
-            message = new MessageRecord((Urgency)urgency, (int)rank, Field(2), Field(3), eventType, headers, record[start..]);
+            message = new MessageRecord((Urgency)urgency, (int)rank, fields[2], fields[3], eventType, headers, record[start..]);
             problem = null;
             return true;
         }
@@ -52,5 +69,18 @@ internal readonly record struct MessageRecord(Urgency Urgency, int Rank, long Se
             problem = exception.Message;
             return false;
         }
+    }
+
+    static bool TryParseDigits(ReadOnlySpan<byte> digits, out long value)
+    {
+        value = 0;
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+                return false;
+            value = value * 10 + (digit - '0');
+        }
+
+        return true;
     }
 }

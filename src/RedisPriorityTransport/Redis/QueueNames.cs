@@ -172,6 +172,7 @@ internal sealed class QueueKeys
     /// <summary>The nine keys every script receives first, in the order the scripts expect.</summary>
     public RedisKey[] All { get; }
 
+
     /// <summary>The queue's keys followed by a destination queue's ready, sequence and messages keys.</summary>
     public RedisKey[] WithTarget(QueueKeys target) => [.. All, target.Ready, target.Sequence, target.Messages];
 }

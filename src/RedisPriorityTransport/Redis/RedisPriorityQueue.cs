@@ -22,6 +22,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     readonly PriorityQueueSettings _settings;
     readonly RedisChannel _wakeChannel;
     readonly SemaphoreSlim _subscribeLock = new(1, 1);
+    readonly EnqueueCoalescer _coalescer;
     TaskCompletionSource _wake = NewWakeSource();
     readonly LeaseTokens _leaseTokens = new();
     bool _subscribed;
@@ -49,6 +50,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         _connection = connection;
         _ownsConnection = ownsConnection;
         _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
+        _coalescer = new EnqueueCoalescer(RunEnqueueAsync, _keys.WakeChannel);
         _connection.ConnectionRestored += OnConnectionRestored;
         // Listed for the admin API (one SADD, not waited for); the admin also finds a queue whose keys exist.
         _connection.GetDatabase().SetAdd(QueueRegistry.KeyOf(_settings.KeyPrefix), QueueRegistry.ListedNameOf(queueName), CommandFlags.FireAndForget);
@@ -91,12 +93,20 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
 
     internal IConnectionMultiplexer Connection => _connection;
 
-    /// <summary>Enqueues one message. Returns whether it was added or was a duplicate of a queued id.</summary>
+    /// <summary>
+    /// Enqueues one message. Returns whether it was added or was a duplicate of a queued id. Concurrent calls on one
+    /// queue share script calls (see docs/benchmarks.md): a call made while nothing else is on its way is sent at once.
+    /// </summary>
     /// <exception cref="ArgumentException">The id, body, headers or event type are invalid; nothing was written.</exception>
     public async Task<EnqueueResult> EnqueueAsync(QueueMessage message, CancellationToken cancellationToken = default)
     {
-        var results = await EnqueueBatchAsync([message], cancellationToken).ConfigureAwait(false);
-        return results[0];
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var encoded = new RedisValue[7];
+        Encode(message, encoded, 0, nameof(message), DateTimeOffset.UtcNow);
+        var added = await _coalescer.EnqueueAsync(encoded, message.Body.Length).ConfigureAwait(false);
+        return new EnqueueResult(message.Id, added);
     }
 
     /// <summary>
@@ -113,34 +123,39 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
 
         var values = new RedisValue[1 + messages.Count * 7];
         values[0] = _keys.WakeChannel;
-        var position = 1;
+        var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < messages.Count; i++)
-        {
-            var message = messages[i] ?? throw new ArgumentException($"Message at index {i} is null.", nameof(messages));
-            QueueNames.ValidateMessageId(message.Id, $"{nameof(messages)}[{i}].{nameof(QueueMessage.Id)}");
-            if (message.Body.Length > _settings.MaxBodyBytes)
-                throw new ArgumentException($"Message '{message.Id}' has a body of {message.Body.Length} bytes; the limit is {_settings.MaxBodyBytes}.", nameof(messages));
-            var urgency = UrgencyScale.Validate((int)message.Priority.Urgency);
-            if (message.Priority.EventType is { } eventType)
-                EventTypeRanking.ValidateName(eventType, $"{nameof(messages)}[{i}].{nameof(QueueMessage.Priority)}");
-            var delay = message.EffectiveDelay(DateTimeOffset.UtcNow);
-            if (delay < TimeSpan.Zero)
-                throw new ArgumentOutOfRangeException(nameof(messages), delay, $"Message '{message.Id}' has a negative delay.");
+            Encode(messages[i] ?? throw new ArgumentException($"Message at index {i} is null.", nameof(messages)), values, 1 + i * 7, $"{nameof(messages)}[{i}]", now);
 
-            values[position++] = message.Id;
-            values[position++] = message.Body;
-            values[position++] = HeaderCodec.Encode(message.Headers);
-            values[position++] = (int)urgency;
-            values[position++] = _settings.Ranking.RankOf(message.Priority.EventType);
-            values[position++] = message.Priority.EventType ?? string.Empty;
-            values[position++] = (long)Math.Ceiling(delay.TotalMilliseconds);
-        }
-
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Enqueue, _keys.All, values).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await RunEnqueueAsync(values).ConfigureAwait(false))!;
         var outcomes = new EnqueueResult[messages.Count];
         for (var i = 0; i < outcomes.Length; i++)
             outcomes[i] = new EnqueueResult(messages[i].Id, (long)result[i] == 1);
         return outcomes;
+    }
+
+    Task<RedisResult> RunEnqueueAsync(RedisValue[] values) => Database.RunAsync(LuaScripts.Enqueue, _keys.All, values);
+
+    /// <summary>Validates one message and writes the enqueue script's 7 arguments for it at <paramref name="position"/>.</summary>
+    void Encode(QueueMessage message, RedisValue[] values, int position, string name, DateTimeOffset now)
+    {
+        QueueNames.ValidateMessageId(message.Id, $"{name}.{nameof(QueueMessage.Id)}");
+        if (message.Body.Length > _settings.MaxBodyBytes)
+            throw new ArgumentException($"Message '{message.Id}' has a body of {message.Body.Length} bytes; the limit is {_settings.MaxBodyBytes}.", name);
+        var urgency = UrgencyScale.Validate((int)message.Priority.Urgency);
+        if (message.Priority.EventType is { } eventType)
+            EventTypeRanking.ValidateName(eventType, $"{name}.{nameof(QueueMessage.Priority)}");
+        var delay = message.EffectiveDelay(now);
+        if (delay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(name, delay, $"Message '{message.Id}' has a negative delay.");
+
+        values[position++] = message.Id;
+        values[position++] = message.Body;
+        values[position++] = HeaderCodec.Encode(message.Headers);
+        values[position++] = (int)urgency;
+        values[position++] = _settings.Ranking.RankOf(message.Priority.EventType);
+        values[position++] = message.Priority.EventType ?? string.Empty;
+        values[position] = (long)Math.Ceiling(delay.TotalMilliseconds);
     }
 
     /// <summary>
@@ -326,11 +341,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(wakeSignal);
         await EnsureSubscribedAsync().ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(maxWait);
-        var delay = Task.Delay(Timeout.Infinite, timeout.Token);
-        await Task.WhenAny(wakeSignal, delay).ConfigureAwait(false);
-        timeout.Cancel();
+        // One timer and one registration, released when the wait ends; no linked source, no delay task, no exception.
+        await wakeSignal.WaitAsync(maxWait, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Deletes a message held under <paramref name="leaseToken"/>. False when the lease is no longer held.</summary>

@@ -209,8 +209,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 {
                     // Unacknowledged messages stay leased and come back when the lease expires; the endpoint itself keeps
                     // receiving once Redis answers again, it never stops by itself, unless Redis refuses it for good.
-                    foreach (var acknowledgement in acknowledgements)
-                        acknowledgement.Failed(exception);
+                    PendingAcknowledgement.CompleteAll(acknowledgements, null, exception);
                     if (!IsStopping && RedisFaults.IsConfigurationFault(exception))
                     {
                         await ReportConfigurationFault(exception).ConfigureAwait(false);
@@ -229,8 +228,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 
                 await ReportReachable().ConfigureAwait(false);
 
-                for (var i = 0; i < acknowledgements.Count; i++)
-                    acknowledgements[i].Acknowledged(result.Acknowledged[i]);
+                PendingAcknowledgement.CompleteAll(acknowledgements, result.Acknowledged, null);
                 TransportMetrics.Reclaimed(queue.Name, result.Reclaimed);
 
                 var messages = result.Reserved.Messages;
@@ -275,12 +273,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         if (signal.IsCompleted || wake?.IsCompleted == true)
             return;
         // Before stop the wait also ends on Stopping; after it, only a finished message or an acknowledgement ends it.
-        using var timeout = stopping ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(Stopping);
-        if (maxWait != TimeSpan.MaxValue)
-            timeout.CancelAfter(maxWait);
-        var cancelled = Task.Delay(Timeout.Infinite, timeout.Token);
-        await (wake is null ? Task.WhenAny(signal, cancelled) : Task.WhenAny(signal, wake, cancelled)).ConfigureAwait(false);
-        await timeout.CancelAsync().ConfigureAwait(false);
+        // Task.WaitAsync takes one timer and one registration, released when the wait ends: no linked source, no delay task.
+        var woken = wake is null ? signal : Task.WhenAny(signal, wake);
+        await woken.WaitAsync(maxWait == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : maxWait, stopping ? CancellationToken.None : Stopping)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     List<PendingAcknowledgement> TakePendingAcknowledgements()
@@ -472,9 +468,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     /// <summary>A finished message waiting for the loop to acknowledge it; its completion is what <c>Complete</c> awaits.</summary>
     sealed class PendingAcknowledgement(RedisReceiveLockContext lockContext)
     {
-        // Continuations run on the thread pool: what follows an acknowledgement (MassTransit's post-receive observers,
-        // user code among them) must never hold up the loop that serves the whole endpoint.
-        readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run where the completion is set: CompleteAll sets a round trip's completions from one thread-pool
+        // work item, so what follows an acknowledgement (MassTransit's post-receive observers, user code among them)
+        // never holds up the loop that serves the whole endpoint, and a round trip costs one hop, not one per message.
+        readonly TaskCompletionSource _completion = new();
 
         public RedisReceiveLockContext LockContext => lockContext;
 
@@ -499,6 +496,23 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             LogContext.Warning?.Log(exception, "Acknowledging message {MessageId} on {QueueName} failed; it is delivered again when its lease expires",
                 Message.Id, Message.QueueName);
             _completion.TrySetResult();
+        }
+
+        /// <summary>Completes the acknowledgements of one round trip from one thread-pool work item.</summary>
+        public static void CompleteAll(List<PendingAcknowledgement> acknowledgements, IReadOnlyList<bool>? deleted, Exception? exception)
+        {
+            if (acknowledgements.Count == 0)
+                return;
+            ThreadPool.UnsafeQueueUserWorkItem(static state =>
+            {
+                for (var i = 0; i < state.Acknowledgements.Count; i++)
+                {
+                    if (state.Exception is null)
+                        state.Acknowledgements[i].Acknowledged(state.Deleted![i]);
+                    else
+                        state.Acknowledgements[i].Failed(state.Exception);
+                }
+            }, (Acknowledgements: acknowledgements, Deleted: deleted, Exception: exception), preferLocal: false);
         }
 
         public async Task SendDirectly(RedisPriorityQueue queue)

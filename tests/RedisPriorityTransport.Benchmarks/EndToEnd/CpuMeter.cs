@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Benchmarks.EndToEnd;
@@ -17,23 +16,35 @@ public static class CpuMeter
     /// <summary>The benchmark's Redis, whose command counters tell how many scripts and wake-ups a run cost.</summary>
     public static IServer? Redis { get; set; }
 
-    /// <summary>Script calls (EVALSHA and EVAL) and PUBLISH calls the benchmark's Redis has served so far.</summary>
-    public static async Task<(long Scripts, long Publishes)> ReadRedisCallsAsync()
+    /// <summary>The Redis's <c>INFO cpu</c> and <c>INFO commandstats</c> now; empty when there is no Redis to ask.</summary>
+    public static async Task<RedisStats> ReadRedisAsync()
     {
         if (Redis is null)
-            return (0, 0);
-        var info = (await Redis.InfoAsync("commandstats")).SelectMany(g => g).ToArray();
-        long Calls(string name)
+            return RedisStats.Empty;
+        var info = await Redis.InfoRawAsync("cpu") + await Redis.InfoRawAsync("commandstats");
+        return RedisStats.Parse(info);
+    }
+
+    /// <summary>CPU used so far by RabbitMQ's beam.smp processes (zero when none runs).</summary>
+    public static TimeSpan ReadRabbitMq()
+    {
+        var total = TimeSpan.Zero;
+        foreach (var process in Process.GetProcessesByName("beam.smp"))
         {
-            // Format: calls=N,usec=...
-            var value = info.FirstOrDefault(p => p.Key == name).Value;
-            if (value is null)
-                return 0;
-            var calls = value.Split(',')[0];
-            return long.Parse(calls[(calls.IndexOf('=') + 1)..], CultureInfo.InvariantCulture);
+            using (process)
+            {
+                try
+                {
+                    total += process.TotalProcessorTime;
+                }
+                catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Exited between the listing and the read, or not ours to read.
+                }
+            }
         }
 
-        return (Calls("cmdstat_evalsha") + Calls("cmdstat_eval"), Calls("cmdstat_publish"));
+        return total;
     }
 
     /// <summary>CPU used so far by this process and by the broker processes.</summary>

@@ -11,8 +11,10 @@ namespace RedisPriorityTransport.Benchmarks.EndToEnd;
 /// <param name="OutputPath">Where the Markdown report goes.</param>
 /// <param name="Mode">"full" or "quick", for the report.</param>
 /// <param name="ContenderFilters">Run only contenders whose name contains one of these (case-insensitive); empty for all.</param>
+/// <param name="Artifacts">The repository's artifacts folder (BullMQ is installed under it).</param>
+/// <param name="CsvPath">Where to write every figure as CSV, or null.</param>
 public sealed record EndToEndOptions(WorkloadSizes Sizes, int Runs, IReadOnlySet<string> Workloads, string OutputPath, string Mode,
-    IReadOnlyList<string> ContenderFilters);
+    IReadOnlyList<string> ContenderFilters, string Artifacts, string? CsvPath = null);
 
 /// <summary>
 /// Runs every workload on every available contender, interleaved (run 1 of each workload on each contender, then run
@@ -22,6 +24,8 @@ public static class EndToEndRunner
 {
     /// <summary>Names of the engine-only workloads, for <see cref="EndToEndOptions.Workloads"/>.</summary>
     public static readonly string[] EngineWorkloads = ["scale", "footprint"];
+
+    static readonly Dictionary<(string Workload, string Contender), string> LastBreakdowns = [];
 
     /// <summary>Runs the benchmark and returns the Markdown report.</summary>
     public static async Task<string> RunAsync(EndToEndOptions options)
@@ -41,9 +45,18 @@ public static class EndToEndRunner
             new RedisTransportContender(redis.Configuration),
             new RabbitMqPriorityContender(durable: true),
             new RabbitMqPriorityContender(durable: false),
+            new BullMqContender(redis.Configuration, options.Artifacts),
         ];
         report.SetColumns(ContenderWorkload.Section, contenders.Select(c => c.Name));
-        report.SetReference(ContenderWorkload.Section, new InMemoryContender().Name, "MassTransit's own cost, no broker and no priority");
+        report.SetReference(ContenderWorkload.Section, new InMemoryContender().Name, "MassTransit's own cost, no broker and no priority; paired per round");
+        var usingRedis = new RedisTransportContender(redis.Configuration).Name;
+        var inMemory = new InMemoryContender().Name;
+        var bullMq = contenders.OfType<BullMqContender>().Single().Name;
+        var rawOneLoop = new RawEngineContender(redis, RawConsumerShape.OneReserveLoop).Name;
+        report.AddPairedRatio(usingRedis, inMemory);
+        report.AddPairedRatio(usingRedis, bullMq);
+        report.AddPairedRatio(rawOneLoop, inMemory);
+        report.AddPairedRatio(rawOneLoop, bullMq);
 
         var available = new List<IContender>();
         foreach (var contender in contenders)
@@ -62,10 +75,13 @@ public static class EndToEndRunner
         report.Note("MassTransit in-memory has no priority at all: its inversion depth and order violations show plain FIFO, the reference for throughput and latency only.");
         report.Note("The benchmark's own redis-server runs without persistence (no RDB, no AOF); RabbitMQ durable uses MassTransit's defaults (durable queue, persistent messages, publisher confirms: the broker writes to disk before confirming); RabbitMQ transient is the comparable setting.");
         report.Note("MassTransit RabbitMQ priority carries the urgency as the message priority (x-max-priority 10); event-type rank has no place there.");
+        report.Note("BullMQ (Node) runs producers and one Worker (concurrency 16, no-op processor, removeOnComplete) in a Node process on the same Redis, priority (10 - urgency) * 16 + rank + 1; its client CPU is the Node process's, its round trips every command it sent.");
+        report.Note("burst: 4 producers each awaiting its send; burst-64: 64 sends in flight; burst-100: 100 in flight (the BullMQ comparison's harness).");
 
         ContenderWorkload[] workloads =
         [
-            new BurstThroughputWorkload(), new PacedLatencyWorkload(), new PriorityInversionWorkload(), new StrictOrderWorkload(),
+            new BurstThroughputWorkload(), new BurstThroughputWorkload("burst-64", 64), new BurstThroughputWorkload("burst-100", 100),
+            new PacedLatencyWorkload(), new PriorityInversionWorkload(), new StrictOrderWorkload(),
         ];
         var selected = workloads.Where(w => options.Workloads.Count == 0 || options.Workloads.Contains(w.Name)).ToArray();
 
@@ -74,7 +90,7 @@ public static class EndToEndRunner
             Console.WriteLine("Warm-up (not reported)");
             var warmUp = options.Sizes with { BurstMessages = 500 };
             foreach (var contender in available)
-                await RunOneAsync(new BurstThroughputWorkload(), contender, warmUp, seed: -1, report: null);
+                await RunOneAsync(new BurstThroughputWorkload(), contender, warmUp, seed: -1, round: -1, report: null);
         }
 
         for (var run = 0; run < options.Runs; run++)
@@ -84,7 +100,7 @@ public static class EndToEndRunner
                 for (var turn = 0; turn < available.Count; turn++)
                 {
                     var contender = available[(turn + run) % available.Count];
-                    await RunOneAsync(workload, contender, options.Sizes, seed: 1_000 * run + workload.Name.Length, report);
+                    await RunOneAsync(workload, contender, options.Sizes, seed: 1_000 * run + workload.Name.Length, run, report);
                 }
             }
         }
@@ -94,14 +110,22 @@ public static class EndToEndRunner
         if (options.Workloads.Count == 0 || options.Workloads.Contains("footprint"))
             await RunFootprintAsync(redis, options, report);
 
+        if (options.CsvPath is { } csv)
+            await File.WriteAllTextAsync(csv, report.ToCsv());
+        foreach (var breakdown in LastBreakdowns.Values)
+            report.Note(breakdown);
         foreach (var contender in contenders)
             await contender.DisposeAsync();
 
         return report.Render(Header(options, redisVersion, redis.Source));
     }
 
-    static async Task RunOneAsync(ContenderWorkload workload, IContender contender, WorkloadSizes sizes, int seed, MarkdownReport? report)
+    static async Task RunOneAsync(ContenderWorkload workload, IContender contender, WorkloadSizes sizes, int seed, int round, MarkdownReport? report)
     {
+        // What the previous contender left to collect is not charged to this one.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var clock = Stopwatch.StartNew();
         try
         {
@@ -112,7 +136,13 @@ public static class EndToEndRunner
             var figures = await running;
             Console.WriteLine($"  {workload.Name,-12} {contender.Name,-30} {clock.Elapsed.TotalSeconds,5:F1} s  " +
                 string.Join("; ", figures.Select(f => $"{f.Metric.Split(" (")[0]} = {f.Value:0.##}")));
-            report?.Add(figures);
+            report?.Add(figures.Select(f => f with { Round = round }));
+            if (workload.LastBreakdown is { } breakdown)
+            {
+                Console.WriteLine($"    {breakdown}");
+                if (report is not null)
+                    LastBreakdowns[(workload.Name, contender.Name)] = breakdown;
+            }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -7,7 +7,8 @@ namespace RedisPriorityTransport.Benchmarks.EndToEnd;
 /// <param name="Column">The contender or variant (the table's column).</param>
 /// <param name="Value">The figure; NaN when the run failed or timed out.</param>
 /// <param name="ShowRatio">True when a ratio to the reference column means something (throughput, latency).</param>
-public sealed record Measurement(string Section, string Workload, string Metric, string Column, double Value, bool ShowRatio = true);
+/// <param name="Round">The interleaved round the figure comes from (ratios are paired per round); -1 when not known.</param>
+public sealed record Measurement(string Section, string Workload, string Metric, string Column, double Value, bool ShowRatio = true, int Round = -1);
 
 /// <summary>Sizes of the workloads: the full ones from issue 6, or a quick set for development.</summary>
 public sealed record WorkloadSizes

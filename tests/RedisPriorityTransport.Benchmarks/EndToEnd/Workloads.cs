@@ -38,6 +38,9 @@ public abstract class ContenderWorkload
     protected Measurement Figure(IContender contender, string metric, double value, bool showRatio = true) =>
         new(Section, Name, metric, contender.Name, value, showRatio);
 
+    /// <summary>The Redis command breakdown of the last run, for the report's notes; null when the workload has none.</summary>
+    public string? LastBreakdown { get; protected set; }
+
     /// <summary>Milliseconds between two <see cref="Stopwatch"/> timestamps.</summary>
     protected static double Milliseconds(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 }
@@ -60,41 +63,74 @@ public readonly record struct MessagePlan(long Number, int Urgency, string Event
     };
 }
 
-/// <summary>(a) Burst throughput: N random messages published by concurrent producers into running consumers.</summary>
-public sealed class BurstThroughputWorkload : ContenderWorkload
+/// <summary>
+/// (a) Burst throughput: N random messages published by concurrent producers into running consumers. Each producer
+/// awaits its send, so <c>producers</c> is the number of sends in flight: 4 in <c>burst</c>, 64 in <c>burst-64</c>
+/// (what an application sending from many requests at once looks like), 100 in <c>burst-100</c> (the harness the
+/// BullMQ comparison of issue 13 used).
+/// </summary>
+/// <param name="name">The workload's name.</param>
+/// <param name="producers">Sends in flight; null for <see cref="WorkloadSizes.Producers"/>.</param>
+public sealed class BurstThroughputWorkload(string name = "burst", int? producers = null) : ContenderWorkload
 {
     /// <inheritdoc />
-    public override string Name => "burst";
+    public override string Name => name;
 
     /// <inheritdoc />
     public override async Task<IReadOnlyList<Measurement>> RunAsync(IContender contender, WorkloadSizes sizes, int seed)
     {
         var plans = RandomPlans(sizes.BurstMessages, seed);
+        var inFlight = producers ?? sizes.Producers;
+        if (contender is IExternalContender external)
+        {
+            var result = await external.RunExternallyAsync(new ExternalRunRequest("burst", plans, inFlight, sizes.Concurrency, sizes.PacedRatePerSecond, sizes.RunTimeout));
+            return Figures(contender, plans.Length, result.Finished ? result.ElapsedSeconds : double.NaN, result.PublishSeconds,
+                (result.ClientUser, result.ClientSystem), TimeSpan.Zero, result.Redis, result.CommandsSent, double.NaN);
+        }
+
         var recorder = new ConsumptionRecorder(plans.Length);
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: true), recorder);
-        var callsBefore = await CpuMeter.ReadRedisCallsAsync();
-        var cpuBefore = CpuMeter.Read();
+        var redisBefore = await CpuMeter.ReadRedisAsync();
+        var clientBefore = ProcessCpu.Read();
+        var rabbitBefore = CpuMeter.ReadRabbitMq();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var clock = Stopwatch.StartNew();
-        await PublishAllAsync(run, plans, sizes.Producers);
+        await PublishAllAsync(run, plans, inFlight);
         var published = clock.Elapsed;
         var finished = await recorder.WaitAllHandledAsync(sizes.RunTimeout);
         var elapsed = clock.Elapsed;
-        var cpuAfter = CpuMeter.Read();
+        var clientAfter = ProcessCpu.Read();
+        var rabbit = CpuMeter.ReadRabbitMq() - rabbitBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-        var callsAfter = await CpuMeter.ReadRedisCallsAsync();
-        return
-        [
-            Figure(contender, $"throughput, {plans.Length:N0} msg publish→handled (msg/s)", finished ? plans.Length / elapsed.TotalSeconds : double.NaN),
-            Figure(contender, "publish rate while consuming (msg/s)", plans.Length / published.TotalSeconds),
-            Figure(contender, "client CPU per message (µs): this process", (cpuAfter.Client - cpuBefore.Client).TotalMicroseconds / plans.Length),
-            Figure(contender, "broker CPU per message (µs): redis-server, beam.smp", (cpuAfter.Broker - cpuBefore.Broker).TotalMicroseconds / plans.Length,
-                showRatio: false),
-            Figure(contender, "client allocations per message (bytes)", (double)allocated / plans.Length),
-            Figure(contender, "Redis script calls per message", (double)(callsAfter.Scripts - callsBefore.Scripts) / plans.Length, showRatio: false),
-            Figure(contender, "Redis wake-up notifications (PUBLISH) per message", (double)(callsAfter.Publishes - callsBefore.Publishes) / plans.Length,
-                showRatio: false),
-        ];
+        var redis = (await CpuMeter.ReadRedisAsync()).Since(redisBefore);
+        return Figures(contender, plans.Length, finished ? elapsed.TotalSeconds : double.NaN, published.TotalSeconds,
+            (clientAfter.User - clientBefore.User, clientAfter.System - clientBefore.System), rabbit, redis, redis.ScriptCalls, (double)allocated / plans.Length);
+    }
+
+    List<Measurement> Figures(IContender contender, int messages, double elapsedSeconds, double publishSeconds, (TimeSpan User, TimeSpan System) client,
+        TimeSpan rabbitMq, RedisStats redis, long roundTrips, double allocatedPerMessage)
+    {
+        double PerMessage(TimeSpan cpu) => cpu.TotalMicroseconds / messages;
+        var redisUser = TimeSpan.FromSeconds(redis.UserSeconds);
+        var redisSystem = TimeSpan.FromSeconds(redis.SystemSeconds);
+        var figures = new List<Measurement>
+        {
+            Figure(contender, $"throughput, {messages:N0} msg publish→handled (msg/s)", messages / elapsedSeconds),
+            Figure(contender, "publish rate while consuming (msg/s)", messages / publishSeconds),
+            Figure(contender, "client CPU per message (µs): this process (BullMQ: the Node process)", PerMessage(client.User + client.System), showRatio: false),
+            Figure(contender, "client CPU per message: user (µs)", PerMessage(client.User), showRatio: false),
+            Figure(contender, "client CPU per message: system (µs)", PerMessage(client.System), showRatio: false),
+            Figure(contender, "broker CPU per message (µs): Redis (INFO cpu), beam.smp", PerMessage(redisUser + redisSystem + rabbitMq), showRatio: false),
+            Figure(contender, "Redis CPU per message: user (µs)", PerMessage(redisUser), showRatio: false),
+            Figure(contender, "Redis CPU per message: system (µs)", PerMessage(redisSystem), showRatio: false),
+            Figure(contender, "Redis round trips per message (script calls; BullMQ: every command sent)", (double)roundTrips / messages, showRatio: false),
+            Figure(contender, "Redis time in scripts per message (µs, commandstats)", (double)redis.ScriptMicroseconds / messages, showRatio: false),
+            Figure(contender, "Redis wake-up notifications (PUBLISH) per message", (double)redis.Calls("publish") / messages, showRatio: false),
+        };
+        if (!double.IsNaN(allocatedPerMessage))
+            figures.Add(Figure(contender, "client allocations per message (bytes)", allocatedPerMessage, showRatio: false));
+        LastBreakdown = $"{Name} on {contender.Name}: Redis commands per message (scripts' own included, commandstats of the last run): {redis.Breakdown(messages)}";
+        return figures;
     }
 }
 
@@ -108,6 +144,19 @@ public sealed class PacedLatencyWorkload : ContenderWorkload
     public override async Task<IReadOnlyList<Measurement>> RunAsync(IContender contender, WorkloadSizes sizes, int seed)
     {
         var plans = RandomPlans(sizes.PacedMessages, seed);
+        var rate = $"{sizes.PacedRatePerSecond:N0} msg/s";
+        if (contender is IExternalContender external)
+        {
+            var result = await external.RunExternallyAsync(new ExternalRunRequest("paced", plans, 1, sizes.Concurrency, sizes.PacedRatePerSecond, sizes.RunTimeout));
+            var sorted = result.LatenciesMs.Order().ToArray();
+            return
+            [
+                Figure(contender, $"p50 publish→handler start at {rate} (ms)", result.Finished ? Percentile(sorted, 0.50) : double.NaN),
+                Figure(contender, $"p99 publish→handler start at {rate} (ms)", result.Finished ? Percentile(sorted, 0.99) : double.NaN),
+                Figure(contender, "publish rate achieved (msg/s; below the target rate the publisher could not keep up)", plans.Length / result.PublishSeconds),
+            ];
+        }
+
         var recorder = new ConsumptionRecorder(plans.Length);
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: true), recorder);
         var start = Stopwatch.GetTimestamp();
@@ -126,7 +175,6 @@ public sealed class PacedLatencyWorkload : ContenderWorkload
         // The first tenth warms up connections and the JIT; it is left out.
         var latencies = recorder.Starts().Where(s => s.Message.Number >= plans.Length / 10)
             .Select(s => Milliseconds(s.Message.PublishedTimestamp, s.StartedTimestamp)).Order().ToArray();
-        var rate = $"{sizes.PacedRatePerSecond:N0} msg/s";
         return
         [
             Figure(contender, $"p50 publish→handler start at {rate} (ms)", finished ? Percentile(latencies, 0.50) : double.NaN),
@@ -156,6 +204,18 @@ public sealed class PriorityInversionWorkload : ContenderWorkload
         var backlog = Enumerable.Range(0, sizes.InversionBacklog)
             .Select(i => new MessagePlan(i, (int)Urgency.Maintenance, "log", sizes.InversionWorkMilliseconds)).ToArray();
         var critical = new MessagePlan(backlog.Length, CriticalUrgency, "alert", 0);
+        if (contender is IExternalContender external)
+        {
+            var result = await external.RunExternallyAsync(new ExternalRunRequest("inversion", [.. backlog, critical], sizes.Producers, sizes.Concurrency,
+                sizes.PacedRatePerSecond, sizes.RunTimeout));
+            return
+            [
+                Figure(contender, $"handler starts after it was published, before it ({sizes.InversionBacklog:N0} backlog, {sizes.Concurrency} slots)",
+                    result.InversionDepth ?? double.NaN, showRatio: false),
+                Figure(contender, "critical message publish→handler start (ms)", result.CriticalLatencyMs ?? double.NaN),
+            ];
+        }
+
         var recorder = new ConsumptionRecorder(backlog.Length + 1);
         var criticalStarted = recorder.WatchFor(critical.Number);
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: false), recorder);
@@ -210,6 +270,19 @@ public sealed class StrictOrderWorkload : ContenderWorkload
     public override async Task<IReadOnlyList<Measurement>> RunAsync(IContender contender, WorkloadSizes sizes, int seed)
     {
         var plans = RandomPlans(sizes.StrictOrderMessages, seed);
+        if (contender is IExternalContender external)
+        {
+            var result = await external.RunExternallyAsync(new ExternalRunRequest("strict-order", plans, 1, 1, sizes.PacedRatePerSecond, sizes.RunTimeout));
+            var (externalPriority, externalFifo) = result.Finished
+                ? CountViolations(result.StartOrder.Select(n => new HandlerStart(plans[n].ToMessage(), 0, false)).ToArray())
+                : (double.NaN, double.NaN);
+            return
+            [
+                Figure(contender, $"priority violations, {plans.Length:N0} msgs, 1 consumer (must be 0)", externalPriority, showRatio: false),
+                Figure(contender, "FIFO violations within one priority class", externalFifo, showRatio: false),
+            ];
+        }
+
         var recorder = new ConsumptionRecorder(plans.Length);
         await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), 1, ConsumeImmediately: false), recorder);
         await PublishAllAsync(run, plans, producers: 1);
