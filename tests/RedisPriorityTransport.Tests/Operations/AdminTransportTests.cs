@@ -75,8 +75,9 @@ public sealed class AdminTransportTests(ITestOutputHelper output) : TransportTes
 
         var position = log.Started.ToList().IndexOf("low");
         output.WriteLine($"rushed after {startedWhenChanged} starts of 10,001; it started at position {position}; audit entry {entry.Id}");
-        // With one slot: at most the message running when the change landed (already counted) and none other before it.
-        Assert.InRange(position, startedWhenChanged - 1, startedWhenChanged);
+        // With one slot, at most one message starts between the change and the rushed one: the message whose reserve ran
+        // just before the change landed, whose handler may log its start only after the count above was read.
+        Assert.InRange(position, startedWhenChanged - 1, startedWhenChanged + 1);
         Assert.True((await Admin.GetQueueAsync("rush")).Ready > 5_000);
         await Admin.PurgeAsync("rush", MessageState.Ready, "test", "clean up");
     }
