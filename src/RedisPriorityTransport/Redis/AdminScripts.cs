@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
 
-/// <summary>The admin scripts (loaded once per process) and the seventeen keys each of them receives.</summary>
+/// <summary>The admin scripts (loaded once per process) and the eighteen keys each of them receives.</summary>
 internal static class AdminScripts
 {
     public static readonly EmbeddedScript Summary = EmbeddedScript.Load("admin_summary");
@@ -16,7 +16,7 @@ internal static class AdminScripts
     public static readonly EmbeddedScript History = EmbeddedScript.Load("admin_history");
 
     /// <summary>
-    /// The queue's eight keys, its error and skipped queues' ready, sequence and messages keys, its control hash, its
+    /// The queue's nine keys, its error and skipped queues' ready, sequence and messages keys, its control hash, its
     /// audit stream and audit index: one hash tag, so every admin script runs on one cluster slot.
     /// </summary>
     public static RedisKey[] KeysOf(string keyPrefix, string queueName)

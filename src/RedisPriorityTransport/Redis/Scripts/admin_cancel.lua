@@ -7,7 +7,7 @@
 -- Returns: { 1, urgency, audit entry id, now ms, event type, message types }, or { 0, state } when it is not waiting.
 --@include includes/now_ms
 --@include includes/parse_record
---@include includes/forget_delivery
+--@include includes/take_waiting
 --@include includes/admin_keys
 --@include includes/state_of
 --@include includes/message_types
@@ -15,16 +15,11 @@
 --@include includes/urgency_fields
 local q = admin_keys()
 local id = ARGV[6]
-local state = 'ready'
-if redis.call('ZREM', q.ready, id) == 0 then
-  state = 'delayed'
-  if redis.call('ZREM', q.delayed, id) == 0 then
-    return { 0, state_of(q, id) }
-  end
+local state, record = take_waiting(q, id)
+if not state then
+  return { 0, state_of(q, id) }
 end
-local m = parse_record(redis.call('HGET', q.messages, id)) or { u = '0', e = '', h = '', body = '' }
-redis.call('HDEL', q.messages, id)
-forget_delivery(q.tokens, q.deliveries, id)
+local m = parse_record(record) or { u = '0', e = '', h = '', body = '' }
 local now = now_ms()
 local types = message_types(m.h, m.body)
 local entry = audit(q, now, 'Cancel', urgency_fields({ 'state', state, 'eventType', m.e, 'messageType', types }, m.u, nil), id)

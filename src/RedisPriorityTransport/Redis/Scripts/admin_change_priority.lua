@@ -6,28 +6,18 @@
 -- ARGV[6] message id    ARGV[7] new urgency (0..10)
 -- Returns: { 1, previous urgency, audit entry id, now ms }, or { 0, state } when the message is not waiting
 --          (state: inflight, error, skipped, none, or unreadable when its stored record is damaged).
---@include includes/score_of
 --@include includes/now_ms
---@include includes/build_record
---@include includes/parse_record
 --@include includes/admin_keys
+--@include includes/rescore_waiting
 --@include includes/state_of
 --@include includes/audit
 --@include includes/urgency_fields
 local q = admin_keys()
 local id, urgency = ARGV[6], ARGV[7]
-local in_ready = redis.call('ZSCORE', q.ready, id)
-if not in_ready and not redis.call('ZSCORE', q.delayed, id) then
-  return { 0, state_of(q, id) }
-end
-local m = parse_record(redis.call('HGET', q.messages, id))
+local m, in_ready = rescore_waiting(q, id, urgency, nil, nil)
 if not m then
-  return { 0, 'unreadable' }
+  return { 0, in_ready == 'unreadable' and 'unreadable' or state_of(q, id) }
 end
 local now = now_ms()
-redis.call('HSET', q.messages, id, build_record(urgency, m.r, m.s, m.t, m.e, m.h, m.body))
-if in_ready then
-  redis.call('ZADD', q.ready, 'XX', score_of(urgency, m.r, m.s), id)
-end
 local entry = audit(q, now, 'ChangePriority', urgency_fields({ 'state', in_ready and 'ready' or 'delayed' }, m.u, urgency), id)
 return { 1, tonumber(m.u), entry, now }

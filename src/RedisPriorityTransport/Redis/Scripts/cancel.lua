@@ -3,15 +3,13 @@
 -- ARGV[1] id    ARGV[2] duplicate detection window ms (0 = off)
 -- Returns: 1 when removed, 0 when the message is not waiting.
 --@include includes/now_ms
---@include includes/forget_delivery
 --@include includes/queue_keys
 --@include includes/remember_settled
+--@include includes/take_waiting
 local q = queue_keys()
 local id = ARGV[1]
-if redis.call('ZREM', q.ready, id) == 0 and redis.call('ZREM', q.delayed, id) == 0 then
+if not take_waiting(q, id) then
   return 0
 end
-redis.call('HDEL', q.messages, id)
-forget_delivery(q.tokens, q.deliveries, id)
 remember_settled(q, id, tonumber(ARGV[2]), now_ms())
 return 1
