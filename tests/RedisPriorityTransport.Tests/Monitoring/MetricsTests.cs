@@ -124,19 +124,28 @@ public class MetricsTests : TransportTestBase
     }
 
     [Fact]
-    public void Duplicate_and_admin_action_counters_count_what_their_callers_report()
+    public async Task Duplicate_and_admin_action_counters_count_what_the_transport_and_the_admin_API_did()
     {
         using var metrics = new MetricsCollector();
-        TransportMetrics.DuplicateDropped(_queueName);
-        TransportMetrics.DuplicateDropped(_queueName, 2);
-        TransportMetrics.AdminAction(_queueName, AuditAction.ChangePriority);
-        TransportMetrics.AdminAction(_queueName, AuditAction.Pause);
-        TransportMetrics.AdminAction(_queueName, AuditAction.Pause);
+        // No consumer on the queue: what is sent stays waiting, so a resend of its MessageId is a duplicate.
+        await StartHarness(_ => { });
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri($"queue:{_queueName}"));
+        var messageId = NewId.NextGuid();
+        for (var i = 0; i < 4; i++)
+            await endpoint.Send(new MeteredJob("twice"), c => c.MessageId = messageId);
+
+        var admin = Services.GetRequiredService<IPriorityQueueAdmin>();
+        await admin.ChangePriorityAsync(_queueName, messageId.ToString(), Urgency.Critical, "ops", "metrics test");
+        await admin.PauseAsync(_queueName, "ops");
+        await admin.PauseAsync(_queueName, "ops");
+        // Refused (the message is not in the error queue): nothing moved, nothing counted.
+        await admin.RedriveAsync(_queueName, DeadLetterQueue.Error, [messageId.ToString()], "ops");
 
         var collected = metrics.Collect();
         Assert.Equal(3, Counter(collected, TransportMetrics.DuplicatesDroppedName, _queueName));
         Assert.Equal(1, Counter(collected, TransportMetrics.AdminActionsName, _queueName, (TransportMetrics.ActionAttribute, "change_priority")));
         Assert.Equal(2, Counter(collected, TransportMetrics.AdminActionsName, _queueName, (TransportMetrics.ActionAttribute, "pause")));
+        Assert.Equal(0, Counter(collected, TransportMetrics.AdminActionsName, _queueName, (TransportMetrics.ActionAttribute, "redrive")));
     }
 
     async Task<DateTimeOffset> RedisNowAsync()
