@@ -26,13 +26,23 @@ internal static class PriorityHeaders
         var explicitUrgency = ReadUrgency(context.Headers, ExplicitUrgency);
         var explicitEventType = ReadText(context.Headers, ExplicitEventType);
 
-        // Headers copied from the consumed message arrive on the send context; a ConsumeContext payload covers the rest.
-        var inheritedUrgency = ReadUrgency(context.Headers, Urgency);
-        var inheritedEventType = ReadText(context.Headers, EventType);
-        if ((inheritedUrgency is null || inheritedEventType is null) && context.TryGetPayload<ConsumeContext>(out var consumed))
+        // A message consumed from a Redis queue passes on the priority it has there now, which an operator may have
+        // changed since it was sent (its headers still say what it was sent with). Otherwise: headers copied from the
+        // consumed message onto the send context, then the consumed message's own headers.
+        Urgency? inheritedUrgency = null;
+        string? inheritedEventType = null;
+        var consuming = context.TryGetPayload<ConsumeContext>(out var consumed);
+        if (consuming && consumed!.ReceiveContext is RedisMessageContext redis)
+            (inheritedUrgency, inheritedEventType) = (redis.Priority.Urgency, redis.Priority.EventType);
+        else
         {
-            inheritedUrgency ??= ReadUrgency(consumed.Headers, Urgency);
-            inheritedEventType ??= ReadText(consumed.Headers, EventType);
+            inheritedUrgency = ReadUrgency(context.Headers, Urgency);
+            inheritedEventType = ReadText(context.Headers, EventType);
+            if (consuming && (inheritedUrgency is null || inheritedEventType is null))
+            {
+                inheritedUrgency ??= ReadUrgency(consumed!.Headers, Urgency);
+                inheritedEventType ??= ReadText(consumed!.Headers, EventType);
+            }
         }
 
         var urgency = explicitUrgency ?? declared.Urgency ?? inheritedUrgency ?? RedisPriorityTransport.Urgency.Normal;
