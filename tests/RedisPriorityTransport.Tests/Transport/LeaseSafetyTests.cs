@@ -96,7 +96,8 @@ public sealed class LeaseSafetyTests : TransportTestBase
             x.AddConsumer<GatedJobConsumer>();
         }, (_, cfg) =>
         {
-            cfg.LockDuration = TimeSpan.FromMilliseconds(600);
+            // A lease long enough not to be lost to a stalled machine: the second delivery must come from MaxLockDuration.
+            cfg.LockDuration = TimeSpan.FromMilliseconds(1500);
             cfg.MaxLockDuration = TimeSpan.FromSeconds(2);
         });
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:GatedJob"));

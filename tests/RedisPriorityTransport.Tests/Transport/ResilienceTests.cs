@@ -28,9 +28,11 @@ public class ResilienceTests : TransportTestBase
         {
             x.AddSingleton(counter);
             x.AddConsumer<SlowJobConsumer>();
-        }, (context, cfg) => cfg.LockDuration = TimeSpan.FromMilliseconds(600));
+        }, (context, cfg) => cfg.LockDuration = TimeSpan.FromMilliseconds(1500));
 
-        await Harness.Bus.Publish(new SlowJob("long", 2000));
+        // The job runs for almost three leases. The lease is not shorter: on a loaded CI machine a 600 ms lease was lost
+        // to a stalled thread pool (renewal every 200 ms plus a reply that came late), which this test must not measure.
+        await Harness.Bus.Publish(new SlowJob("long", 4000));
 
         // The lease is renewed while the job runs: its expiry in Redis moves past the first lease.
         var inflight = Redis.Connection.GetDatabase();
