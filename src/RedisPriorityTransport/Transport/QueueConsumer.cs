@@ -16,8 +16,6 @@ namespace RedisPriorityTransport.Transport;
 /// </summary>
 internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHandle
 {
-    static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     readonly RedisReceiveEndpointContext _context;
     readonly RedisReceiveSettings _configuration;
     readonly int _slotCount;
@@ -138,11 +136,11 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 await ReportConfigurationFault(exception).ConfigureAwait(false);
                 break;
             }
-            catch (Exception exception) when (IsTransient(exception))
+            catch (Exception exception) when (_context.RetryPolicy.IsHandled(exception))
             {
                 LogContext.Warning?.Log(exception, "Redis unavailable while starting {InputAddress}; retrying", _context.InputAddress);
                 await ReportUnreachable(exception).ConfigureAwait(false);
-                await DelayQuietly(RetryDelay(++attempt)).ConfigureAwait(false);
+                await DelayQuietly(_context.RetryPolicy.GetRetryInterval(attempt++)).ConfigureAwait(false);
             }
         }
 
@@ -201,7 +199,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                         await ReportUnreachable(exception).ConfigureAwait(false);
                     }
 
-                    await DelayQuietly(RetryDelay(++failures), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
+                    await DelayQuietly(_context.RetryPolicy.GetRetryInterval(failures++), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
                     continue;
                 }
 
@@ -398,7 +396,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     await queue.DeleteAsync().ConfigureAwait(false);
                     await _context.Transport.ForgetQueueAsync(_configuration.QueueName).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (IsTransient(exception))
+                catch (Exception exception) when (_context.RetryPolicy.IsHandled(exception))
                 {
                     LogContext.Warning?.Log(exception, "Could not delete temporary queue {InputAddress}", _context.InputAddress);
                 }
@@ -416,7 +414,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         {
             await queue.ReleaseAsync(message.Id, message.LeaseToken, countDelivery: false).ConfigureAwait(false);
         }
-        catch (Exception exception) when (IsTransient(exception))
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
         {
             // The lease expires on its own and the message returns to its place.
         }
@@ -517,9 +515,4 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         {
         }
     }
-
-    static TimeSpan RetryDelay(int attempt) => TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 10))));
-
-    internal static bool IsTransient(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException;
 }

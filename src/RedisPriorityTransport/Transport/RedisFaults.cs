@@ -8,6 +8,10 @@ namespace RedisPriorityTransport.Transport;
 /// </summary>
 internal static class RedisFaults
 {
+    /// <summary>An outage or a connection being replaced: worth retrying (the receive retry policy's filter).</summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is RedisException or TimeoutException or ObjectDisposedException;
+
     static readonly string[] ConfigurationErrors = ["NOPERM", "WRONGPASS", "NOAUTH"];
 
     public static bool IsConfigurationFault(Exception exception)

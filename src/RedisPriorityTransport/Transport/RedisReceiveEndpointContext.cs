@@ -23,6 +23,9 @@ internal sealed class RedisReceiveEndpointContext : BaseReceiveEndpointContext
 
     public IReadOnlyList<string> SubscribedTopics { get; }
 
+    /// <summary>The host's retry policy for the receive loop (MassTransit's exponential policy).</summary>
+    public MassTransit.RetryPolicies.ExponentialRetryPolicy RetryPolicy => _hostConfiguration.ReceiveRetryPolicy;
+
     public ISendTopology SendTopology => Configuration.RedisTopology.Send;
 
     public override void AddSendAgent(IAgent agent) => Transport.Add(agent);

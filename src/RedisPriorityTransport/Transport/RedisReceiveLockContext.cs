@@ -39,7 +39,7 @@ internal sealed class RedisReceiveLockContext(RedisPriorityQueue queue, Reserved
             var countDelivery = !(consumer.IsShuttingDown && exception is OperationCanceledException);
             await queue.ReleaseAsync(message.Id, message.LeaseToken, countDelivery: countDelivery).ConfigureAwait(false);
         }
-        catch (Exception releaseException) when (QueueConsumer.IsTransient(releaseException))
+        catch (Exception releaseException) when (RedisFaults.IsTransient(releaseException))
         {
             // The lease expires and the queue redelivers the message.
         }
@@ -83,7 +83,7 @@ internal sealed class RedisReceiveLockContext(RedisPriorityQueue queue, Reserved
                 LogContext.Warning?.Log("Message {MessageId} on {QueueName} could not be redelivered: its lease was lost; it returns when the lease expires",
                     message.Id, message.QueueName);
         }
-        catch (Exception exception) when (QueueConsumer.IsTransient(exception))
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
         {
             LogContext.Warning?.Log(exception, "Redelivering message {MessageId} on {QueueName} failed; it returns when its lease expires",
                 message.Id, message.QueueName);

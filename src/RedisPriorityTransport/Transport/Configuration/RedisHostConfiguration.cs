@@ -1,5 +1,7 @@
 using MassTransit;
 using MassTransit.Configuration;
+using MassTransit.RetryPolicies;
+using MassTransit.RetryPolicies.ExceptionFilters;
 using MassTransit.Transports;
 using MassTransit.Util;
 using StackExchange.Redis;
@@ -21,12 +23,11 @@ internal sealed class RedisHostConfiguration
         _topology = new RedisBusTopology(this, topology);
         // A stopped provider is replaced on next use, so a bus can be stopped and started again.
         _transport = new Recycle<RedisTransportProvider>(() => new RedisTransportProvider(this));
-        ReceiveTransportRetryPolicy = Retry.CreatePolicy(x =>
-        {
-            x.Handle<ConnectionException>();
-            x.Handle<RedisException>();
-            x.Exponential(1000, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
-        });
+        // The receive loop's own retries (starting an endpoint, reserving) follow this policy: they begin at about
+        // 200 ms, so a Redis that restarts is used again within a second, and level off at 5 s; they never give up.
+        ReceiveRetryPolicy = new ExponentialRetryPolicy(
+            new FilterExceptionFilter<Exception>(RedisFaults.IsTransient),
+            int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
     }
 
     public RedisHostSettings Settings { get; } = new();
@@ -44,7 +45,10 @@ internal sealed class RedisHostConfiguration
 
     public override IBusTopology Topology => _topology;
 
-    public override IRetryPolicy ReceiveTransportRetryPolicy { get; }
+    public override IRetryPolicy ReceiveTransportRetryPolicy => ReceiveRetryPolicy;
+
+    /// <summary>When a receive loop retries after a Redis failure, and which failures are worth retrying.</summary>
+    public ExponentialRetryPolicy ReceiveRetryPolicy { get; }
 
     public RedisTopologyConfiguration BusTopologyConfiguration => _busConfiguration.RedisTopology;
 
