@@ -14,7 +14,7 @@ internal sealed class RedisReceiveContext : BaseReceiveContext, RedisMessageCont
         _message = message;
         var redeliveryCount = lockContext.RedeliveryCount;
         Body = new BytesMessageBody(redeliveryCount > 0 ? RedeliveredEnvelope.WithRedeliveryCount(message, redeliveryCount) : message.Body);
-        HeaderProvider = new StringHeaderProvider(message.Headers);
+        HeaderProvider = new StringHeaderProvider(message);
     }
 
     protected override IHeaderProvider HeaderProvider { get; }

@@ -56,9 +56,8 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
         // The MessageId is the message's identity in its queue: a second send of an id still queued is dropped.
         var messageId = sendContext.MessageId ??= NewId.NextGuid();
         var id = messageId.ToString();
-        var headers = TransportHeaders.ToStrings(sendContext.Headers);
+        var headers = TransportHeaders.ToStored(sendContext.Headers);
         headers[MessageHeaders.ContentType] = sendContext.ContentType?.ToString() ?? "application/vnd.masstransit+json";
-        headers[MessageHeaders.MessageId] = id;
         var body = (sendContext as MessageSendContext<T>
             ?? throw new ArgumentException("The send context was not created by the Redis transport.", nameof(sendContext))).Body.GetBytes();
         var limit = _transport.Settings.MaxMessageBytes;

@@ -7,6 +7,21 @@ namespace RedisPriorityTransport.Transport;
 /// <summary>Turns MassTransit's typed headers into the string headers the queue stores.</summary>
 internal static class TransportHeaders
 {
+    /// <summary>
+    /// The headers to store with an outgoing message: all of them except those its record already holds (its
+    /// <c>MessageId</c> is the record's id, <c>Urgency</c> and <c>EventType</c> its priority). Storing them twice cost
+    /// about 80 bytes a message, and more where it pushed the record into the allocator's next size class; the receive
+    /// side gives them back (<see cref="StringHeaderProvider"/>).
+    /// </summary>
+    public static Dictionary<string, string> ToStored(Headers headers)
+    {
+        var result = ToStrings(headers);
+        result.Remove(MessageHeaders.MessageId);
+        result.Remove(PriorityHeaders.Urgency);
+        result.Remove(PriorityHeaders.EventType);
+        return result;
+    }
+
     public static Dictionary<string, string> ToStrings(Headers headers)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
