@@ -16,6 +16,9 @@ namespace RedisPriorityTransport.Transport;
 /// </summary>
 internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHandle
 {
+    // Two round trips overlap the client's work on one reply with Redis's work on the next; more add little (one Redis thread).
+    const int MaxRoundTripsInFlight = 2;
+
     readonly RedisReceiveEndpointContext _context;
     readonly RedisReceiveSettings _configuration;
     readonly int _slotCount;
@@ -152,11 +155,20 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     /// <summary>
     /// The only caller of reserve, and of the acknowledgements of finished messages: each round trip acknowledges what
     /// finished since the last one and refills every slot that is free, so under load one script call serves many
-    /// messages. After stop begins it reserves nothing more but keeps acknowledging until the running messages finish.
+    /// messages. Up to <see cref="MaxRoundTripsInFlight"/> round trips run at once: slots that free up while one is on its
+    /// way are refilled by the next instead of waiting for its reply (their replies are handled in the order they were
+    /// sent, so messages still start in reservation order). A second round trip is only sent while the queue had more
+    /// than the last one took, or to carry acknowledgements. After stop begins it reserves nothing more but keeps
+    /// acknowledging until the running messages finish.
     /// </summary>
     async Task ReceiveLoop(RedisPriorityQueue queue)
     {
         var failures = 0;
+        var roundTrips = new Queue<ReserveRoundTrip>(MaxRoundTripsInFlight);
+        // Slots asked for by round trips still on their way: not free, not yet occupied.
+        var requested = 0;
+        // The last reply had fewer messages than were asked for: the queue is drained, so nothing is reserved ahead.
+        var drained = false;
         try
         {
             while (true)
@@ -165,31 +177,59 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 var signal = Volatile.Read(ref _signal).Task;
                 var wake = queue.WakeSignal;
                 var stopping = IsStopping;
-                var acknowledgements = TakePendingAcknowledgements();
-                var free = stopping ? 0 : _slotCount - Volatile.Read(ref _occupied);
-                if (acknowledgements.Count == 0 && free <= 0)
+
+                if (roundTrips.Count < MaxRoundTripsInFlight)
                 {
-                    if (stopping && Volatile.Read(ref _occupied) == 0)
-                        break;
-                    await WaitForSignal(signal, null, TimeSpan.MaxValue, stopping).ConfigureAwait(false);
-                    continue;
+                    var acknowledgements = TakePendingAcknowledgements();
+                    var free = stopping || (drained && roundTrips.Count > 0) ? 0 : _slotCount - Volatile.Read(ref _occupied) - requested;
+                    if (acknowledgements.Count > 0 || free > 0)
+                    {
+                        free = Math.Max(0, free);
+                        requested += free;
+                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, queue.AcknowledgeAndReserveAsync(
+                            acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), free, Lease)));
+                        continue;
+                    }
+
+                    if (roundTrips.Count == 0)
+                    {
+                        if (stopping && Volatile.Read(ref _occupied) == 0)
+                            break;
+                        await WaitForSignal(signal, null, TimeSpan.MaxValue, stopping).ConfigureAwait(false);
+                        continue;
+                    }
                 }
 
+                // Replies are handled oldest first. While there is room for another round trip, a finished message
+                // (the signal) is also worth waking for: its slot and acknowledgement can go out at once.
+                var oldest = roundTrips.Peek();
+                if (!oldest.Reply.IsCompleted)
+                {
+                    if (roundTrips.Count < MaxRoundTripsInFlight)
+                        await Task.WhenAny(oldest.Reply, signal).ConfigureAwait(false);
+                    else
+                        await ((Task)oldest.Reply).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    if (!oldest.Reply.IsCompleted)
+                        continue;
+                }
+
+                roundTrips.Dequeue();
+                requested -= oldest.Requested;
                 AcknowledgeAndReserveResult result;
                 try
                 {
-                    result = await queue.AcknowledgeAndReserveAsync(acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(),
-                        free, Lease).ConfigureAwait(false);
+                    result = await oldest.Reply.ConfigureAwait(false);
                     failures = 0;
                 }
                 catch (Exception exception)
                 {
                     // Unacknowledged messages stay leased and come back when the lease expires; the endpoint itself keeps
                     // receiving once Redis answers again, it never stops by itself, unless Redis refuses it for good.
-                    PendingAcknowledgement.CompleteAll(acknowledgements, null, exception);
+                    PendingAcknowledgement.CompleteAll(oldest.Acknowledgements, null, exception);
                     if (!IsStopping && RedisFaults.IsConfigurationFault(exception))
                     {
                         await ReportConfigurationFault(exception).ConfigureAwait(false);
+                        await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
                         return;
                     }
 
@@ -199,13 +239,16 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                         await ReportUnreachable(exception).ConfigureAwait(false);
                     }
 
+                    // A round trip sent after this one most likely fails too; let it end before waiting to retry.
+                    if (roundTrips.Count > 0)
+                        continue;
                     await DelayQuietly(_context.RetryPolicy.GetRetryInterval(failures++), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
                     continue;
                 }
 
                 await ReportReachable().ConfigureAwait(false);
 
-                PendingAcknowledgement.CompleteAll(acknowledgements, result.Acknowledged, null);
+                PendingAcknowledgement.CompleteAll(oldest.Acknowledgements, result.Acknowledged, null);
                 TransportMetrics.Reclaimed(queue.Name, result.Reclaimed);
 
                 var messages = result.Reserved.Messages;
@@ -225,7 +268,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     _ = Handle(queue, message);
                 }
 
-                if (messages.Count < free)
+                drained = messages.Count < oldest.Requested;
+                if (drained && roundTrips.Count == 0)
                 {
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
                     // the fallback poll.
@@ -233,6 +277,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
                         wait = due;
                     await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
+                    drained = false;
                 }
             }
         }
@@ -240,10 +285,33 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         {
             // Whatever ended the loop, later acknowledgements go straight to Redis.
             Volatile.Write(ref _loopEnded, true);
+            await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
             foreach (var acknowledgement in TakePendingAcknowledgements())
                 await acknowledgement.SendDirectly(queue).ConfigureAwait(false);
         }
+
+        // Round trips still on their way when the loop ends: their acknowledgements are settled and their messages given back.
+        async Task AbandonRoundTrips(Queue<ReserveRoundTrip> pending)
+        {
+            while (pending.TryDequeue(out var roundTrip))
+            {
+                try
+                {
+                    var result = await roundTrip.Reply.ConfigureAwait(false);
+                    PendingAcknowledgement.CompleteAll(roundTrip.Acknowledgements, result.Acknowledged, null);
+                    foreach (var message in result.Reserved.Messages)
+                        await ReleaseQuietly(queue, message).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    PendingAcknowledgement.CompleteAll(roundTrip.Acknowledgements, null, exception);
+                }
+            }
+        }
     }
+
+    /// <summary>An acknowledge-and-reserve call on its way: what it carries and how many slots it asked for.</summary>
+    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, Task<AcknowledgeAndReserveResult> Reply);
 
     async Task WaitForSignal(Task signal, Task? wake, TimeSpan maxWait, bool stopping)
     {
