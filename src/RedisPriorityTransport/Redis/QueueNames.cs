@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace RedisPriorityTransport;
 
 /// <summary>Rules for queue names, message ids and key prefixes: what may be put into a Redis key.</summary>
