@@ -39,7 +39,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         cancellationToken.ThrowIfCancellationRequested();
         var redis = await target().ConfigureAwait(false);
         var database = redis.Connection.GetDatabase();
-        var result = (RedisResult[])(await database.RunAsync(AdminScripts.Summary, AdminScripts.KeysOf(redis.KeyPrefix, queueName), [0]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await database.RunAsync(AdminScripts.Summary, redis.KeyPrefix, queueName, [0]).ConfigureAwait(false))!;
         if (!AdminResults.SummaryFoundQueue(result)
             && !await database.SetContainsAsync(QueueRegistry.KeyOf(redis.KeyPrefix), queueName).ConfigureAwait(false))
             throw new QueueNotFoundException(queueName);
@@ -49,7 +49,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
     async Task<QueueSummary> SummarizeAsync(AdminTarget redis, string queueName)
     {
         var database = redis.Connection.GetDatabase();
-        var summary = database.RunAsync(AdminScripts.Summary, AdminScripts.KeysOf(redis.KeyPrefix, queueName), [0]);
+        var summary = database.RunAsync(AdminScripts.Summary, redis.KeyPrefix, queueName, [0]);
         var memory = SampleMemoryAsync(redis, queueName);
         return AdminResults.Summary(queueName, (RedisResult[])(await summary.ConfigureAwait(false))!, await memory.ConfigureAwait(false));
     }
@@ -104,7 +104,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         var byPriority = state is MessageState.Ready or MessageState.Error or MessageState.Skipped;
         var minScore = byPriority ? ScoreOfUrgency(maxUrgency) : "-inf";
         var stopScore = byPriority ? ScoreOfUrgency(minUrgency - 1) : "+inf";
-        var result = (RedisResult[])(await redis.Connection.GetDatabase().RunAsync(AdminScripts.Browse, AdminScripts.KeysOf(redis.KeyPrefix, queueName),
+        var result = (RedisResult[])(await redis.Connection.GetDatabase().RunAsync(AdminScripts.Browse, redis.KeyPrefix, queueName,
         [
             stateName, cursorScore, cursorId, pageSize, Math.Max(pageSize, options.BrowseScanLimit), minScore, stopScore, minUrgency, maxUrgency,
             filter.EventType ?? "", filter.MessageType?.ToLowerInvariant() ?? "", filter.MessageId ?? "",
@@ -128,7 +128,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         cancellationToken.ThrowIfCancellationRequested();
         var redis = await EnsureQueueAsync(queueName).ConfigureAwait(false);
         var result = (RedisResult[])(await redis.Connection.GetDatabase()
-            .RunAsync(AdminScripts.Message, AdminScripts.KeysOf(redis.KeyPrefix, queueName), [messageId]).ConfigureAwait(false))!;
+            .RunAsync(AdminScripts.Message, redis.KeyPrefix, queueName, [messageId]).ConfigureAwait(false))!;
         if ((string)result[0]! == "none")
             throw new MessageNotFoundException(queueName, messageId, "anywhere in the queue", null);
         return AdminResults.Details(queueName, messageId, result, redis.ReasonHeader);
@@ -330,7 +330,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
     async Task<(List<AuditEntry> Entries, string? Next)> ReadHistoryAsync(AdminTarget redis, string queueName, string newest, string oldest, int pageSize,
         int scanLimit, string user, string action, string messageId)
     {
-        var result = (RedisResult[])(await redis.Connection.GetDatabase().RunAsync(AdminScripts.History, AdminScripts.KeysOf(redis.KeyPrefix, queueName),
+        var result = (RedisResult[])(await redis.Connection.GetDatabase().RunAsync(AdminScripts.History, redis.KeyPrefix, queueName,
             [newest, oldest, pageSize, scanLimit, user, action, messageId]).ConfigureAwait(false))!;
         var entries = new List<AuditEntry>((result.Length - 1) / 2);
         for (var i = 1; i + 1 < result.Length; i += 2)
@@ -344,7 +344,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
     {
         var maxAge = (long)options.AuditMaxAge.TotalMilliseconds;
         RedisValue[] values = [queueName, user, reason, options.AuditMaxLength, maxAge, .. own];
-        return (RedisResult[])(await redis.Connection.GetDatabase().RunAsync(script, AdminScripts.KeysOf(redis.KeyPrefix, queueName), values)
+        return (RedisResult[])(await redis.Connection.GetDatabase().RunAsync(script, redis.KeyPrefix, queueName, values)
             .ConfigureAwait(false))!;
     }
 
@@ -360,7 +360,7 @@ internal sealed partial class RedisPriorityQueueAdmin(Func<Task<AdminTarget>> ta
         var registry = QueueRegistry.KeyOf(redis.KeyPrefix);
         if (!await database.SetContainsAsync(registry, queueName).ConfigureAwait(false))
         {
-            var keys = AdminScripts.KeysOf(redis.KeyPrefix, queueName);
+            var keys = AdminScripts.ExistenceKeysOf(redis.KeyPrefix, queueName);
             if (await database.KeyExistsAsync(keys).ConfigureAwait(false) == 0)
                 throw new QueueNotFoundException(queueName);
             await database.SetAddAsync(registry, queueName).ConfigureAwait(false);

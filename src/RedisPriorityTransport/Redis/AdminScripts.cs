@@ -2,7 +2,7 @@ using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Redis;
 
-/// <summary>The admin scripts (loaded once per process) and the eighteen keys each of them receives.</summary>
+/// <summary>The admin scripts (loaded once per process) and the keys they receive.</summary>
 internal static class AdminScripts
 {
     public static readonly EmbeddedScript Summary = EmbeddedScript.Load("admin_summary");
@@ -15,17 +15,23 @@ internal static class AdminScripts
     public static readonly EmbeddedScript Control = EmbeddedScript.Load("admin_control");
     public static readonly EmbeddedScript History = EmbeddedScript.Load("admin_history");
 
-    /// <summary>
-    /// The queue's nine keys, its error and skipped queues' ready, sequence and messages keys, its control hash, its
-    /// audit stream and audit index: one hash tag, so every admin script runs on one cluster slot.
-    /// </summary>
-    public static RedisKey[] KeysOf(string keyPrefix, string queueName)
+    /// <summary>The keys <paramref name="script"/> declares, for queue <paramref name="queueName"/> (see <see cref="ScriptKeys"/>).</summary>
+    public static RedisKey[] KeysOf(EmbeddedScript script, string keyPrefix, string queueName) =>
+        ScriptKeys.Resolve(script, new QueueKeys(keyPrefix, queueName), new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.ErrorQueueSuffix),
+            new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.SkippedQueueSuffix), target: null);
+
+    /// <summary>Runs <paramref name="script"/> on queue <paramref name="queueName"/>, with the keys it declares.</summary>
+    public static Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, string keyPrefix, string queueName, RedisValue[] values) =>
+        database.RunAsync(script, KeysOf(script, keyPrefix, queueName), values);
+
+    /// <summary>The keys whose existence shows that a queue exists: any of them.</summary>
+    public static RedisKey[] ExistenceKeysOf(string keyPrefix, string queueName)
     {
         var queue = new QueueKeys(keyPrefix, queueName);
         var error = new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.ErrorQueueSuffix);
         var skipped = new QueueKeys(keyPrefix, queueName + PriorityQueueSettings.SkippedQueueSuffix);
-        return [.. queue.All, error.Ready, error.Sequence, error.Messages, skipped.Ready, skipped.Sequence, skipped.Messages, queue.Control, queue.Audit,
-            queue.AuditIndex];
+        return [queue.Ready, queue.Delayed, queue.InFlight, queue.Sequence, queue.Lease, queue.Messages, queue.Tokens, queue.Deliveries, queue.Settled,
+            error.Ready, error.Sequence, error.Messages, skipped.Ready, skipped.Sequence, skipped.Messages, queue.Control, queue.Audit, queue.AuditIndex];
     }
 
     /// <summary>Every key of a queue that holds data, for sampling memory.</summary>

@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace RedisPriorityTransport;
 
 /// <summary>Rules for queue names, message ids and key prefixes: what may be put into a Redis key.</summary>
@@ -144,7 +142,6 @@ internal sealed class QueueKeys
         Control = stem + "control";
         Audit = stem + "audit";
         AuditIndex = stem + "audit:index";
-        All = [Ready, Delayed, InFlight, Sequence, Lease, Messages, Tokens, Deliveries, Settled];
     }
 
     public string QueueName { get; }
@@ -168,11 +165,4 @@ internal sealed class QueueKeys
 
     /// <summary>Message id → the ids of its newest audit entries, so a message's history needs no scan of the stream.</summary>
     public string AuditIndex { get; }
-
-    /// <summary>The nine keys every script receives first, in the order the scripts expect.</summary>
-    public RedisKey[] All { get; }
-
-
-    /// <summary>The queue's keys followed by a destination queue's ready, sequence and messages keys.</summary>
-    public RedisKey[] WithTarget(QueueKeys target) => [.. All, target.Ready, target.Sequence, target.Messages];
 }

@@ -19,6 +19,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     readonly QueueKeys _keys;
     readonly QueueKeys _errorKeys;
     readonly QueueKeys _skippedKeys;
+    readonly ScriptKeys _scriptKeys;
     readonly PriorityQueueSettings _settings;
     readonly RedisChannel _wakeChannel;
     readonly SemaphoreSlim _subscribeLock = new(1, 1);
@@ -47,6 +48,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         // never loops a message back to itself.
         _errorKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.ErrorQueueOf(queueName));
         _skippedKeys = new QueueKeys(_settings.KeyPrefix, QueueNames.SkippedQueueOf(queueName));
+        _scriptKeys = new ScriptKeys(_keys, _errorKeys, _skippedKeys);
         _connection = connection;
         _ownsConnection = ownsConnection;
         _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
@@ -93,6 +95,9 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
 
     internal IConnectionMultiplexer Connection => _connection;
 
+    /// <summary>The keys this queue passes to its scripts.</summary>
+    internal ScriptKeys ScriptKeys => _scriptKeys;
+
     /// <summary>
     /// Enqueues one message. Returns whether it was added or was a duplicate of a queued id. Concurrent calls on one
     /// queue share script calls (see docs/benchmarks.md): a call made while nothing else is on its way is sent at once.
@@ -134,7 +139,10 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         return outcomes;
     }
 
-    Task<RedisResult> RunEnqueueAsync(RedisValue[] values) => Database.RunAsync(LuaScripts.Enqueue, _keys.All, values);
+    Task<RedisResult> RunEnqueueAsync(RedisValue[] values) => RunAsync(LuaScripts.Enqueue, values);
+
+    /// <summary>Runs one of the queue's scripts with the keys it declares (one array per script, reused).</summary>
+    Task<RedisResult> RunAsync(EmbeddedScript script, RedisValue[] values) => Database.RunAsync(script, _scriptKeys.For(script), values);
 
     /// <summary>Validates one message and writes the enqueue script's 7 arguments for it at <paramref name="position"/>.</summary>
     void Encode(QueueMessage message, RedisValue[] values, int position, string name, DateTimeOffset now)
@@ -209,7 +217,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         RedisResult[] result;
         try
         {
-            result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reserve, [.. _keys.WithTarget(_errorKeys), _keys.Control], values)
+            result = (RedisResult[])(await RunAsync(LuaScripts.Reserve, values)
                 .ConfigureAwait(false))!;
             return await ReadReserveResultAsync(result, expectedAcknowledgements: acknowledgements.Count).ConfigureAwait(false);
         }
@@ -292,7 +300,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         try
         {
-            await Database.RunAsync(LuaScripts.GiveBack, _keys.All, [tokens.Prefix, tokens.First, tokens.Count, _keys.WakeChannel])
+            await RunAsync(LuaScripts.GiveBack, [tokens.Prefix, tokens.First, tokens.Count, _keys.WakeChannel])
                 .ConfigureAwait(false);
             return true;
         }
@@ -350,7 +358,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         QueueNames.ValidateMessageId(id);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Acknowledge, _keys.All, [id, leaseToken, _settings.DuplicateDetectionWindowMs])
+        var result = await RunAsync(LuaScripts.Acknowledge, [id, leaseToken, _settings.DuplicateDetectionWindowMs])
             .ConfigureAwait(false);
         return (long)result == 1;
     }
@@ -372,7 +380,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay must not be negative.");
         var packed = HeaderCodec.Encode(headers);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Release, _keys.All,
+        var result = await RunAsync(LuaScripts.Release,
         [
             id, leaseToken, (long)Math.Ceiling((delay ?? TimeSpan.Zero).TotalMilliseconds),
             countDelivery ? "0" : "1", _keys.WakeChannel, packed,
@@ -403,7 +411,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             values[2 + i * 2] = leases[i].LeaseToken;
         }
 
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Renew, _keys.All, values).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await RunAsync(LuaScripts.Renew, values).ConfigureAwait(false))!;
         return result.Skip(1).Select(r => (long)r == 1).ToArray();
     }
 
@@ -433,7 +441,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         var destination = destinationQueue == ErrorQueueName ? _errorKeys
             : destinationQueue == SkippedQueueName ? _skippedKeys
             : new QueueKeys(_settings.KeyPrefix, destinationQueue);
-        var result = await Database.RunAsync(LuaScripts.Move, _keys.WithTarget(destination),
+        var result = await Database.RunAsync(LuaScripts.Move, _scriptKeys.For(LuaScripts.Move, destination),
             [id, leaseToken, _settings.ReasonHeader, reason, HeaderCodec.Encode(extraHeaders), destination.WakeChannel, keepRecordAsBody ? "1" : "0",
                 _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false);
         return result.IsNull ? null : (string?)result;
@@ -448,7 +456,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (limit <= 0)
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be positive.");
         ThrowIfDisposed();
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Reclaim, _keys.WithTarget(_errorKeys),
+        var result = (RedisResult[])(await RunAsync(LuaScripts.Reclaim,
             [_settings.MaxDeliveryCount, _settings.ReasonHeader, limit, _keys.WakeChannel, _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false))!;
         return new ReclaimResult((int)result[0], (int)result[1]);
     }
@@ -464,7 +472,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         if (priority.EventType is { } eventType)
             EventTypeRanking.ValidateName(eventType, nameof(priority));
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.ChangePriority, _keys.All,
+        var result = await RunAsync(LuaScripts.ChangePriority,
             [id, (int)urgency, _settings.Ranking.RankOf(priority.EventType), priority.EventType ?? string.Empty])
             .ConfigureAwait(false);
         return (long)result == 1;
@@ -475,7 +483,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     {
         QueueNames.ValidateMessageId(id);
         ThrowIfDisposed();
-        var result = await Database.RunAsync(LuaScripts.Cancel, _keys.All, [id, _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false);
+        var result = await RunAsync(LuaScripts.Cancel, [id, _settings.DuplicateDetectionWindowMs]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -493,7 +501,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task<QueueCounts> GetCountsAsync()
     {
         ThrowIfDisposed();
-        var result = (RedisResult[])(await Database.RunAsync(LuaScripts.Counts, [.. _keys.All, _errorKeys.Ready, _skippedKeys.Ready], [0])
+        var result = (RedisResult[])(await RunAsync(LuaScripts.Counts, [0])
             .ConfigureAwait(false))!;
         var now = (long)result[0];
         var byUrgency = new Dictionary<Urgency, long>();
@@ -516,7 +524,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task<long> PurgeAsync()
     {
         ThrowIfDisposed();
-        return (long)await Database.RunAsync(LuaScripts.Purge, _keys.All, [0]).ConfigureAwait(false);
+        return (long)await RunAsync(LuaScripts.Purge, [0]).ConfigureAwait(false);
     }
 
     /// <summary>Purges the queue and deletes its counters, pause and rate-limit state and history: the queue no longer exists in Redis.</summary>

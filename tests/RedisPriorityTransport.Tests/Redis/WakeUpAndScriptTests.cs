@@ -78,7 +78,7 @@ public class WakeUpAndScriptTests : QueueTestBase
         {
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
             var header = string.Join('\n', (await reader.ReadToEndAsync()).Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal)));
-            Assert.Contains("KEYS[1..9] the queue", header);
+            Assert.Contains("\n--@keys ", "\n" + header);
             Assert.Contains("ARGV[1]", header);
             Assert.Contains("Returns", header);
         }

@@ -3,8 +3,8 @@
 -- the last message examined), so a page costs O(log N) to find its start plus the messages it examines, whatever the
 -- queue's size. Filters are applied here; a page examines at most the scan limit, so a sparse filter may return a
 -- short page with a cursor to go on.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed inflight messages deliveries error.ready error.messages skipped.ready skipped.messages
 -- ARGV[1] state: ready, delayed, inflight, error or skipped    ARGV[2] cursor score ('' for the first page)
 -- ARGV[3] cursor id    ARGV[4] page size    ARGV[5] scan limit (messages examined at most)
 -- ARGV[6] lowest score to consider ('-inf')    ARGV[7] score to stop before ('+inf')
@@ -14,9 +14,7 @@
 --            enqueue ms, event type, packed headers, delivery count, message types }
 --@include includes/now_ms
 --@include includes/parse_record
---@include includes/admin_keys
 --@include includes/message_types
-local q = admin_keys()
 local state = ARGV[1]
 local sets = {
   ready = { q.ready, q.messages }, delayed = { q.delayed, q.messages }, inflight = { q.inflight, q.messages },

@@ -1,19 +1,17 @@
 -- Removes a waiting (ready or delayed) message and writes the audit entry, which keeps what the message was
 -- (urgency, event type, message types), in one step.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed inflight messages tokens deliveries audit audit_index error.messages skipped.messages
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] message id
 -- Returns: { 1, urgency, audit entry id, now ms, event type, message types }, or { 0, state } when it is not waiting.
 --@include includes/now_ms
 --@include includes/parse_record
 --@include includes/take_waiting
---@include includes/admin_keys
 --@include includes/state_of
 --@include includes/message_types
 --@include includes/audit
 --@include includes/urgency_fields
-local q = admin_keys()
 local id = ARGV[6]
 local state, record = take_waiting(q, id)
 if not state then

@@ -1,16 +1,14 @@
 -- Pauses or resumes the queue, or sets or removes its rate limit, and writes the audit entry, in one step. The reserve
 -- script reads the control hash on every call, so the change reaches every consumer at its next reserve; resuming
 -- and changing the limit also wake idle consumers.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys control audit audit_index
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] action: pause, resume or ratelimit    ARGV[7] wake channel of the queue
 -- ARGV[8] with ratelimit: messages per interval (0 removes the limit)    ARGV[9] with ratelimit: interval ms
 -- Returns: { audit entry id, now ms }
 --@include includes/now_ms
---@include includes/admin_keys
 --@include includes/audit
-local q = admin_keys()
 local action = ARGV[6]
 local now = now_ms()
 local entry

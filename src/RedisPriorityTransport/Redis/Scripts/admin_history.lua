@@ -1,15 +1,13 @@
 -- Reads the queue's audit stream newest first, filtered by user and action, examining at most a scan limit of entries
 -- per call (a page may come back short with a cursor to go on). One message's history is read through the audit
 -- index instead: one XRANGE per entry of that message, whatever the stream's length.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys audit audit_index
 -- ARGV[1] newest entry id to read ('+' for the newest; '(' id to continue after a cursor)
 -- ARGV[2] oldest entry id to read ('-' for the oldest)    ARGV[3] page size    ARGV[4] scan limit
 -- ARGV[5] user ('' any)    ARGV[6] action ('' any)    ARGV[7] message id ('' any; when given, the index is read and ARGV[1..4] do not apply)
 -- Returns: { next cursor (the id of the last entry examined, '' at the end), then per entry: id, its fields as a
 --            flat list of names and values }
---@include includes/admin_keys
-local q = admin_keys()
 local page_size, scan_limit = tonumber(ARGV[3]), tonumber(ARGV[4])
 local user, action, message = ARGV[5], ARGV[6], ARGV[7]
 -- Compares the wanted fields in place: no table is built for an entry that does not match.

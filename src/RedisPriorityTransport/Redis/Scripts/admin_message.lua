@@ -1,14 +1,12 @@
 -- Finds one message wherever it is in the queue (ready, delayed, in flight, error or skipped) and returns it whole.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed inflight messages deliveries error.ready error.messages skipped.ready skipped.messages
 -- ARGV[1] message id
 -- Returns: { state (ready, delayed, inflight, error, skipped, none), now ms, score in its set ('' if none),
 --            stored record, delivery count, message types }, or { 'none', now ms } when it is not there.
 --@include includes/now_ms
 --@include includes/parse_record
---@include includes/admin_keys
 --@include includes/message_types
-local q = admin_keys()
 local id = ARGV[1]
 local now = now_ms()
 local state, score, messages = 'none', nil, q.messages
@@ -17,9 +15,9 @@ for _, place in ipairs({ { 'ready', q.ready }, { 'delayed', q.delayed }, { 'infl
   if score then state = place[1]; break end
 end
 if not score then
-  for _, place in ipairs({ { 'error', q.error }, { 'skipped', q.skipped } }) do
-    score = redis.call('ZSCORE', place[2].ready, id)
-    if score then state, messages = place[1], place[2].messages; break end
+  for _, place in ipairs({ { 'error', q.error.ready, q.error.messages }, { 'skipped', q.skipped.ready, q.skipped.messages } }) do
+    score = redis.call('ZSCORE', place[2], id)
+    if score then state, messages = place[1], place[3]; break end
   end
 end
 if not score then return { 'none', now } end

@@ -2,8 +2,8 @@
 -- fault headers stay as history), a fresh sequence (they queue behind their class like a new message) and a delivery
 -- count that starts again. An id the error queue suffixed with '#n' (the message failed while an earlier copy was
 -- still there) returns to its own id, unless that id is queued again; then it keeps the suffixed one.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready sequence messages tokens deliveries audit audit_index error.ready error.messages skipped.ready skipped.messages
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] source: error or skipped    ARGV[7] wake channel of the queue    ARGV[8] mode: ids or all
 -- ARGV[9] with mode all: how many to move at most    ARGV[10..] with mode ids: the ids in the source queue
@@ -16,11 +16,10 @@
 --@include includes/build_record
 --@include includes/parse_record
 --@include includes/forget_delivery
---@include includes/admin_keys
 --@include includes/audit
 --@include includes/urgency_fields
-local q = admin_keys()
-local source = ARGV[6] == 'skipped' and q.skipped or q.error
+local source = { ready = q.error.ready, messages = q.error.messages }
+if ARGV[6] == 'skipped' then source = { ready = q.skipped.ready, messages = q.skipped.messages } end
 local now = now_ms()
 local ready_was_empty = redis.call('ZCARD', q.ready) == 0
 local ids

@@ -1,16 +1,14 @@
 -- Reads what an operator sees of one queue, in one consistent snapshot: ready counts per urgency (one ZCOUNT on a
 -- score range each, O(log N)), the enqueue time of the oldest ready message per band, the in-flight, delayed, error
 -- and skipped depths, and the pause flag and rate limit. Never walks the messages.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..18] error queue (ready, sequence, messages), skipped queue (same), control hash, audit stream, audit index
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed inflight sequence messages control audit error.ready skipped.ready
 -- ARGV[1] unused (kept so every script has an ARGV[1])
 -- Returns: { now ms, in flight, delayed, error, skipped, ready count for urgency 10 down to 0 (11 values),
 --            oldest enqueue ms for the high, normal and low bands (-1 when empty), paused (1/0),
 --            rate limit 'messages:interval ms' ('' for none), 1 when any key of the queue exists else 0 }
 --@include includes/now_ms
---@include includes/admin_keys
 --@include includes/append_ready_counts
-local q = admin_keys()
 local out = { now_ms(), redis.call('ZCARD', q.inflight), redis.call('ZCARD', q.delayed),
               redis.call('ZCARD', q.error.ready), redis.call('ZCARD', q.skipped.ready) }
 append_ready_counts(q.ready, q.messages, out)

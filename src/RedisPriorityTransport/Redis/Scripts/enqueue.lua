@@ -1,11 +1,15 @@
 -- Enqueues one or more messages atomically, skipping ids already waiting, delayed or in flight, or settled within
 -- the queue's duplicate detection window (see remember_settled).
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed sequence messages settled
 -- ARGV[1] wake channel
 -- ARGV[2..] groups of 7: id, body, packed headers, urgency (0..10), rank (0..255), event type ('' for none), delay ms (0 = ready now)
 -- Returns: one integer per message, 1 = added, 0 = duplicate.
---@include _common
-local q = queue_keys()
+--@include includes/now_ms
+--@include includes/score_of
+--@include includes/next_sequence
+--@include includes/build_record
+--@include includes/is_known
 local now = now_ms()
 local ready_was_empty = redis.call('ZCARD', q.ready) == 0
 local added_ready, new_delayed_head = false, false

@@ -1,12 +1,11 @@
 -- Gives back the messages of one reserve whose reply never reached the client (a timeout, a lost connection, a reply
 -- it could not read): each goes back to the ready set at its original place and its delivery is not counted, since no
 -- consumer got it. The client names the reserve by the lease tokens it asked for; the messages are found by token.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready inflight sequence messages tokens deliveries
 -- ARGV[1] lease token prefix    ARGV[2] first token counter    ARGV[3] number of tokens    ARGV[4] wake channel
 -- Returns: how many messages were given back.
 --@include includes/make_ready
---@include includes/queue_keys
-local q = queue_keys()
 local prefix, first, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local was_empty = redis.call('ZCARD', q.ready) == 0
 local given = 0

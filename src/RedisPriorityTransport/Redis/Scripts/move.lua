@@ -1,8 +1,8 @@
 -- Moves a message held under a lease to another queue of the same hash tag (its error or skipped queue),
 -- keeping its priority and body; the reason and extra headers replace headers of the same name (a message moved
 -- again, from an error queue to its own, does not grow). Its id is remembered for the duplicate detection window.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..12] the destination queue: ready, sequence, messages
+-- KEYS, in this order (the script reads them as q.<name>, the destination queue's as q.target.<name>):
+--@keys inflight messages tokens deliveries settled target.ready target.sequence target.messages
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] reason header    ARGV[4] reason    ARGV[5] extra packed headers
 -- ARGV[6] destination wake channel    ARGV[7] '1' to keep the whole stored record as the new body (the client could not read it)
 -- ARGV[8] duplicate detection window ms (0 = off)
@@ -10,21 +10,17 @@
 --@include includes/now_ms
 --@include includes/forget_delivery
 --@include includes/move_message
---@include includes/queue_keys
 --@include includes/remember_settled
---@include includes/target_keys
 --@include includes/holds_lease
-local q = queue_keys()
-local dest = target_keys(10)
 local id = ARGV[1]
 if not holds_lease(q, id, ARGV[2]) then
   return false
 end
 redis.call('ZREM', q.inflight, id)
 forget_delivery(q.tokens, q.deliveries, id)
-local was_empty = redis.call('ZCARD', dest.ready) == 0
+local was_empty = redis.call('ZCARD', q.target.ready) == 0
 local now = now_ms()
-local moved = move_message(q.messages, id, dest.messages, dest.ready, dest.sequence, ARGV[3], ARGV[4], ARGV[5], now, ARGV[7] == '1')
+local moved = move_message(q.messages, id, q.target.messages, q.target.ready, q.target.sequence, ARGV[3], ARGV[4], ARGV[5], now, ARGV[7] == '1')
 if type(moved) == 'table' then return moved end
 remember_settled(q, id, tonumber(ARGV[8]), now)
 if was_empty then redis.call('PUBLISH', ARGV[6], 'w') end

@@ -1,7 +1,8 @@
 -- Gives a message back: to the ready set at its original place, or to the delayed set for a while (when due it is
 -- ready at its original place too: the record keeps its sequence). Optionally replaces some of its headers (a
 -- redelivery writes its new count), so the same record, under the same id, is delivered again: never a copy.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed inflight sequence messages tokens deliveries
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] delay ms (0 = ready now)
 -- ARGV[4] '1' to not count this delivery (a graceful shutdown, a redelivery), else '0'    ARGV[5] wake channel
 -- ARGV[6] packed headers replacing those of the same name ('' or absent for none)
@@ -11,9 +12,7 @@
 --@include includes/parse_record
 --@include includes/make_ready
 --@include includes/replace_headers
---@include includes/queue_keys
 --@include includes/holds_lease
-local q = queue_keys()
 local id = ARGV[1]
 if not holds_lease(q, id, ARGV[2]) then
   return 0

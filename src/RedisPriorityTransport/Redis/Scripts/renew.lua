@@ -1,11 +1,10 @@
 -- Extends the leases of messages still held under their tokens.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys inflight tokens
 -- ARGV[1] lease ms    ARGV[2..] pairs: id, lease token
 -- Returns: { new expiry ms, then 1 or 0 per pair (0 = lease lost) }
 --@include includes/now_ms
---@include includes/queue_keys
 --@include includes/holds_lease
-local q = queue_keys()
 local expiry = now_ms() + tonumber(ARGV[1])
 local out = { expiry }
 for i = 2, #ARGV, 2 do

@@ -3,9 +3,8 @@
 -- their original place, or to the error queue past the maximum delivery count) and promotes due delayed messages.
 -- While more expired leases or due messages remain than one call handles, it reserves nothing (and says "due now"),
 -- so a lower class already ready never passes a more important message still waiting to be promoted.
--- KEYS[1..9] the queue: ready, delayed, in flight, sequence, lease counter, messages, tokens, deliveries, settled
--- KEYS[10..12] the error queue: ready, sequence, messages
--- KEYS[13] the queue's control hash (pause flag, rate limit; see admin_control.lua)
+-- KEYS, in this order (the script reads them as q.<name>):
+--@keys ready delayed inflight sequence messages tokens deliveries settled control error.ready error.sequence error.messages
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
@@ -18,10 +17,12 @@
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
 --            A, then per acknowledgement 1 (deleted) or 0 (lease no longer held),
 --            then per message: id, record, delivery count, lease token }
---@include _common
---@include _reclaim
---@include _admission
-local q = queue_keys()
+--@include includes/now_ms
+--@include includes/acknowledge
+--@include includes/trim_settled
+--@include includes/reclaim_expired
+--@include includes/promote_due
+--@include includes/admission
 local max_messages, lease_ms, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])
 local now = now_ms()
 
@@ -33,7 +34,7 @@ for i = 1, ack_count do
 end
 trim_settled(q, now)
 
-local returned, dead, more_expired = reclaim_expired(q, tonumber(ARGV[3]), target_keys(10), ARGV[4], now, limit, window_ms)
+local returned, dead, more_expired = reclaim_expired(q, tonumber(ARGV[3]), ARGV[4], now, limit, window_ms)
 if type(returned) == 'table' then return returned end
 local err, more_due = promote_due(q.ready, q.delayed, q.sequence, q.messages, now, limit)
 if err then return err end
@@ -46,7 +47,7 @@ local out = { -1, now, expiry, returned, dead, ack_count }
 for i = 1, ack_count do
   out[#out + 1] = acknowledged[i]
 end
-local admitted, reopens_in, spend = admission(KEYS[13], max_messages, now)
+local admitted, reopens_in, spend = admission(q.control, max_messages, now)
 if admitted > 0 then
   local popped = redis.call('ZPOPMIN', q.ready, admitted)
   spend(#popped / 2)

@@ -1,7 +1,7 @@
 --@include includes/make_ready
 --@include includes/move_message
 --@include includes/remember_settled
-local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, limit, window_ms)
+local function reclaim_expired(q, max_deliveries, reason_header, now, limit, window_ms)
   local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit + 1)
   local more = #expired > limit
   if more then expired[#expired] = nil end
@@ -13,7 +13,7 @@ local function reclaim_expired(q, max_deliveries, error_q, reason_header, now, l
       local deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0')
       if deliveries >= max_deliveries then
         redis.call('HDEL', q.deliveries, id)
-        local moved = move_message(q.messages, id, error_q.messages, error_q.ready, error_q.sequence, reason_header,
+        local moved = move_message(q.messages, id, q.error.messages, q.error.ready, q.error.sequence, reason_header,
           'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now)
         if type(moved) == 'table' then return moved end
         remember_settled(q, id, window_ms, now)

@@ -1,2 +1,0 @@
--- Inlined by reserve.lua: --@include _admission
---@include includes/admission

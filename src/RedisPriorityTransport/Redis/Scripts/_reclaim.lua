@@ -1,2 +1,0 @@
--- Inlined by reserve.lua: --@include _reclaim
---@include includes/reclaim_expired
