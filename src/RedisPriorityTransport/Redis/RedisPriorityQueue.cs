@@ -537,6 +537,17 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     }
 
     /// <summary>Subscribes to wake-up notifications; called by the waiting methods, so needed only to subscribe early.</summary>
+    /// <summary>
+    /// Records this queue's duplicate detection window in its control hash (one command), where an operator's cancel
+    /// (<c>admin_cancel</c>) reads it: the admin API does not know the window its consumers were configured with. The
+    /// receive endpoint records it when it starts; with several consumers configured differently, the last one wins.
+    /// </summary>
+    internal Task RecordDuplicateDetectionWindowAsync() =>
+        Database.HashSetAsync(_keys.Control, DuplicateWindowField, _settings.DuplicateDetectionWindowMs);
+
+    /// <summary>The control hash field holding the duplicate detection window in ms (see docs/wire-format.md).</summary>
+    internal const string DuplicateWindowField = "window";
+
     internal async Task EnsureSubscribedAsync()
     {
         if (Volatile.Read(ref _subscribed))

@@ -122,6 +122,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 if (_configuration.PurgeOnStartup)
                     await queue.PurgeAsync().ConfigureAwait(false);
                 await queue.EnsureSubscribedAsync().ConfigureAwait(false);
+                await queue.RecordDuplicateDetectionWindowAsync().ConfigureAwait(false);
                 return queue;
             }
             catch (ObjectDisposedException exception)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RedisPriorityTransport.Monitoring;
 using System.Diagnostics.Metrics;
 using MassTransit;
@@ -137,6 +138,33 @@ public class MessageIdentityTests : TransportTestBase
 
         await PriorityOrderTests.WaitUntil(() => log.CountOf("marker") == 1, TimeSpan.FromSeconds(30), "the marker is consumed");
         Assert.Equal(expectedRuns, log.CountOf("resent"));
+    }
+
+    [RedisFact]
+    public async Task Within_the_window_a_resend_of_a_message_an_operator_cancelled_is_dropped()
+    {
+        await StartHarness(_ => { });
+        var log = new IdentifiedLog();
+        var handle = Harness.Bus.ConnectReceiveEndpoint("cancelled", e =>
+        {
+            ((IRedisReceiveEndpointConfigurator)e).DuplicateDetectionWindow = TimeSpan.FromMinutes(5);
+            e.Consumer(() => new IdentifiedConsumer(log));
+        });
+        // Started once, the endpoint has recorded its window where the admin's cancel reads it; stopped, it lets the send wait.
+        await handle.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        await handle.StopAsync();
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:cancelled"));
+        var messageId = NewId.NextGuid();
+        await endpoint.Send(new Identified("cancelled"), context => context.MessageId = messageId);
+
+        var admin = Services.GetRequiredService<IPriorityQueueAdmin>();
+        await admin.CancelAsync("cancelled", messageId.ToString(), "ops", "sent by mistake");
+        using var duplicates = new DuplicateCounter();
+        await endpoint.Send(new Identified("cancelled"), context => context.MessageId = messageId);
+
+        var queue = Queue("cancelled");
+        Assert.Equal(0, (await queue.GetCountsAsync()).Ready);
+        Assert.Equal(1, duplicates.CountFor("cancelled"));
     }
 
     [RedisFact]
