@@ -81,7 +81,30 @@ public sealed class ViewerTests(DashboardFixture fixture)
         Assert.True(queue.IsPaused);
         Assert.Equal(3, queue.Ready);
         Assert.Equal(DashboardRole.None, await fixture.Services.GetRequiredService<Security.RoleAssignments>().GetAsync("mona"));
+        Assert.DoesNotContain(await fixture.RoleAuditAsync(), e => e["user"] == "mona" || e["target"] == "mona");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Non_admins_posting_to_the_users_endpoints_get_403_and_leave_no_audit_entry()
+    {
+        var assignments = fixture.Services.GetRequiredService<Security.RoleAssignments>();
+        await assignments.ChangeAsync("ada", "tess", DashboardRole.Operator, "test setup");
+        var audited = (await fixture.RoleAuditAsync()).Length;
+
+        foreach (var (user, role) in new[] { ("vic", "viewer"), ("otto", "operator"), ("mona", "manager") })
+        {
+            using var client = fixture.NewClient(user, role);
+            var assign = new Dictionary<string, string> { ["user"] = "tess", ["role"] = "admin", ["reason"] = "forged" };
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"{fixture.DashboardUrl}/users", new FormUrlEncodedContent(assign))).StatusCode);
+            var remove = new Dictionary<string, string> { ["user"] = "tess", ["reason"] = "forged" };
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"{fixture.DashboardUrl}/users/remove", new FormUrlEncodedContent(remove))).StatusCode);
+        }
+
+        Assert.Equal(DashboardRole.Operator, await assignments.GetAsync("tess"));
+        var audit = await fixture.RoleAuditAsync();
+        Assert.Equal(audited, audit.Length);
+        Assert.DoesNotContain(audit, e => e["reason"] == "forged");
     }
 
     [Fact]
