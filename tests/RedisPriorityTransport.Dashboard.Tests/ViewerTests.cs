@@ -101,10 +101,26 @@ public sealed class ViewerTests(DashboardFixture fixture)
             Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"{fixture.DashboardUrl}/users/remove", new FormUrlEncodedContent(remove))).StatusCode);
         }
 
-        Assert.Equal(DashboardRole.Operator, await assignments.GetAsync("tess"));
+        // A manager's form with a valid antiforgery token, so only the role check stands in the way.
+        var manager = await fixture.NewPageAsync("mona", "manager");
+        await manager.GotoAsync($"{fixture.DashboardUrl}/queues/{Queue}");
+        var token = manager.Locator("input[name=__RequestVerificationToken]").First;
+        foreach (var (path, role) in new[] { ("/users", "admin"), ("/users/remove", "") })
+        {
+            var form = manager.Context.APIRequest.CreateFormData();
+            form.Set("__RequestVerificationToken", (await token.GetAttributeAsync("value"))!);
+            form.Set("user", "tess");
+            form.Set("role", role);
+            form.Set("reason", "forged");
+            var response = await manager.Context.APIRequest.PostAsync(fixture.DashboardUrl + path, new() { Form = form, MaxRedirects = 0 });
+            Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
+        }
+
+        await manager.Context.CloseAsync();
         var audit = await fixture.RoleAuditAsync();
-        Assert.Equal(audited, audit.Length);
         Assert.DoesNotContain(audit, e => e["reason"] == "forged");
+        Assert.Equal(audited, audit.Length);
+        Assert.Equal(DashboardRole.Operator, await assignments.GetAsync("tess"));
     }
 
     [Fact]
