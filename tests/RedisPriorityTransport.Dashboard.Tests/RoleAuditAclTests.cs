@@ -59,7 +59,9 @@ public sealed class RoleAuditAclTests
                 second.Select(c => (c.Actor, c.User, c.From, c.To, c.Reason)));
             Assert.Null(end);
             Assert.True(second[0].Time <= first[1].Time);
-            await Assert.ThrowsAsync<ArgumentException>(() => assignments.HistoryAsync("not-an-id", 2));
+            foreach (var bad in new[] { "not-an-id", "0-0", "1-", "-1", "18446744073709551616-0" })
+                await Assert.ThrowsAsync<ArgumentException>(() => assignments.HistoryAsync(bad, 2));
+            Assert.Empty((await assignments.HistoryAsync("0-1", 2)).Entries);
 
             var log = (RedisResult[])(await server.ExecuteAsync("ACL", "LOG"))!;
             var denials = log.Select(entry => entry.ToDictionary()).Where(entry => (string?)entry["username"] == user)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -12,7 +11,7 @@ namespace RedisPriorityTransport.Dashboard.Security;
 /// script (<c>Scripts/change_role.lua</c>); each read is a single command. Both keys carry the hash tag
 /// <c>{dashboard}</c>, so they share a cluster slot. There are no passwords here: the host authenticates.
 /// </summary>
-internal sealed partial class RoleAssignments : IDisposable
+internal sealed class RoleAssignments : IDisposable
 {
     /// <summary>Entries the audit stream keeps (approximately: Redis trims whole stream nodes).</summary>
     public const int AuditMaxLength = 10_000;
@@ -89,7 +88,7 @@ internal sealed partial class RoleAssignments : IDisposable
     /// <exception cref="ArgumentException"><paramref name="before"/> is not a stream id.</exception>
     public async Task<(IReadOnlyList<RoleChange> Entries, string? NextCursor)> HistoryAsync(string? before, int count)
     {
-        if (before is not null && !StreamId().IsMatch(before))
+        if (before is not null && !IsCursor(before))
             throw new ArgumentException($"'{before}' is not a position in the role history.", nameof(before));
         var entries = await _database.Value.StreamRangeAsync(AuditKey, "-", before is null ? "+" : "(" + before, count + 1, Order.Descending);
         var changes = entries.Take(count).Select(ToChange).ToList();
@@ -116,8 +115,15 @@ internal sealed partial class RoleAssignments : IDisposable
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex(@"^\d{1,20}-\d{1,20}$")]
-    private static partial Regex StreamId();
+    /// <summary>A stream id Redis accepts as the exclusive end of a range: two 64-bit numbers, not 0-0.</summary>
+    static bool IsCursor(string value)
+    {
+        var dash = value.IndexOf('-');
+        return dash > 0
+            && ulong.TryParse(value.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            && ulong.TryParse(value.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+            && (ms | sequence) != 0;
+    }
 
     static DashboardRole Parse(RedisValue value) =>
         !value.IsNullOrEmpty && Enum.TryParse<DashboardRole>(value.ToString(), ignoreCase: true, out var role) && Enum.IsDefined(role)
