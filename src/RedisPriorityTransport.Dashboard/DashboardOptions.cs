@@ -26,7 +26,7 @@ public sealed class DashboardOptions
 
     /// <summary>
     /// The key prefix under which role assignments are kept; null for the Redis bus's prefix
-    /// (<c>RedisPriorityQueue:KeyPrefix</c>, else <c>rpt:</c>).
+    /// (<c>RedisPriorityQueue:KeyPrefix</c>, else <c>rpt:</c>). Like the bus's: at most 64 letters, digits, <c>- _ . :</c>.
     /// </summary>
     public string? KeyPrefix { get; set; }
 
@@ -60,5 +60,8 @@ public sealed class DashboardOptions
             throw new ArgumentOutOfRangeException(nameof(PageSize), PageSize, "DashboardOptions.PageSize must be 1..500.");
         if (KeyPrefix is { Length: 0 })
             throw new ArgumentException("DashboardOptions.KeyPrefix must be null or non-empty.", nameof(KeyPrefix));
+        // The bus's rule: no braces, so the {dashboard} hash tag that follows is the first in each key.
+        if (KeyPrefix is { Length: > 64 } || KeyPrefix?.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':')) == true)
+            throw new ArgumentException($"DashboardOptions.KeyPrefix must be at most 64 letters, digits, '-', '_', '.' and ':'; got '{KeyPrefix}'.", nameof(KeyPrefix));
     }
 }

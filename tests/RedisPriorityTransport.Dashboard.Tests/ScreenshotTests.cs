@@ -36,14 +36,16 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         var page = await fixture.NewPageAsync("ada", "admin");
         var trouble = DashboardFixture.WatchForTrouble(page);
         await page.GotoAsync(fixture.DashboardUrl + "/users");
-        foreach (var (user, role) in new[] { ("olga", "operator"), ("maria", "manager"), ("vic", "viewer") })
+        foreach (var (user, role, reason) in new[] { ("olga", "operator", "support on-call rota"), ("maria", "manager", "team lead"), ("vic", "viewer", "") })
         {
             await page.GetByTestId("assign-user").FillAsync(user);
             await page.GetByTestId("assign-role").SelectOptionAsync(role);
+            await page.GetByTestId("assign-reason").FillAsync(reason);
             await page.GetByTestId("assign").ClickAsync();
             await Expect(page.Locator($"tr[data-user={user}]")).ToContainTextAsync(role);
         }
 
+        await Expect(page.GetByTestId("role-change").First).ToContainTextAsync("vic");
         await DashboardFixture.ScreenshotAsync(page, "users");
 
         // The overview, narrowed to the three showcase queues with its search box.

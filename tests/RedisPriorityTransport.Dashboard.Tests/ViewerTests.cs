@@ -81,7 +81,46 @@ public sealed class ViewerTests(DashboardFixture fixture)
         Assert.True(queue.IsPaused);
         Assert.Equal(3, queue.Ready);
         Assert.Equal(DashboardRole.None, await fixture.Services.GetRequiredService<Security.RoleAssignments>().GetAsync("mona"));
+        Assert.DoesNotContain(await fixture.RoleAuditAsync(), e => e["user"] == "mona" || e["target"] == "mona");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Non_admins_posting_to_the_users_endpoints_get_403_and_leave_no_audit_entry()
+    {
+        var assignments = fixture.Services.GetRequiredService<Security.RoleAssignments>();
+        await assignments.ChangeAsync("ada", "tess", DashboardRole.Operator, "test setup");
+        var audited = (await fixture.RoleAuditAsync()).Length;
+
+        foreach (var (user, role) in new[] { ("vic", "viewer"), ("otto", "operator"), ("mona", "manager") })
+        {
+            using var client = fixture.NewClient(user, role);
+            var assign = new Dictionary<string, string> { ["user"] = "tess", ["role"] = "admin", ["reason"] = "forged" };
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"{fixture.DashboardUrl}/users", new FormUrlEncodedContent(assign))).StatusCode);
+            var remove = new Dictionary<string, string> { ["user"] = "tess", ["reason"] = "forged" };
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync($"{fixture.DashboardUrl}/users/remove", new FormUrlEncodedContent(remove))).StatusCode);
+        }
+
+        // A manager's form with a valid antiforgery token, so only the role check stands in the way.
+        var manager = await fixture.NewPageAsync("mona", "manager");
+        await manager.GotoAsync($"{fixture.DashboardUrl}/queues/{Queue}");
+        var token = manager.Locator("input[name=__RequestVerificationToken]").First;
+        foreach (var (path, role) in new[] { ("/users", "admin"), ("/users/remove", "") })
+        {
+            var form = manager.Context.APIRequest.CreateFormData();
+            form.Set("__RequestVerificationToken", (await token.GetAttributeAsync("value"))!);
+            form.Set("user", "tess");
+            form.Set("role", role);
+            form.Set("reason", "forged");
+            var response = await manager.Context.APIRequest.PostAsync(fixture.DashboardUrl + path, new() { Form = form, MaxRedirects = 0 });
+            Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
+        }
+
+        await manager.Context.CloseAsync();
+        var audit = await fixture.RoleAuditAsync();
+        Assert.DoesNotContain(audit, e => e["reason"] == "forged");
+        Assert.Equal(audited, audit.Length);
+        Assert.Equal(DashboardRole.Operator, await assignments.GetAsync("tess"));
     }
 
     [Fact]

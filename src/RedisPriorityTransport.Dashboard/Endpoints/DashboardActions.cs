@@ -123,8 +123,8 @@ internal static class DashboardActions
             throw new ArgumentException("The user name must be 1 to 200 characters.", "user");
         if (!Enum.TryParse<DashboardRole>(form["role"], ignoreCase: true, out var role) || role == DashboardRole.None || !Enum.IsDefined(role))
             throw new ArgumentException($"'{form["role"]}' is not a role (viewer, operator, manager or admin).", "role");
-        await assignments.SetAsync(user, role);
-        return request.Url("/users?notice=role-saved");
+        var changed = await ChangeRole(request, assignments, user, role, OptionalReason(form));
+        return request.Url(changed ? "/users?notice=role-saved" : "/users?notice=role-unchanged");
     }
 
     public static async Task<string> RemoveRole(DashboardRequest request, IFormCollection form, RoleAssignments assignments)
@@ -132,8 +132,19 @@ internal static class DashboardActions
         var user = form["user"].ToString().Trim();
         if (user.Length == 0)
             throw new ArgumentException("Name the user whose assignment to remove.", "user");
-        await assignments.SetAsync(user, DashboardRole.None);
-        return request.Url("/users?notice=role-removed");
+        var changed = await ChangeRole(request, assignments, user, DashboardRole.None, OptionalReason(form));
+        return request.Url(changed ? "/users?notice=role-removed" : "/users?notice=role-unchanged");
+    }
+
+    /// <summary>
+    /// The one way to a role change and its audit entry. The endpoint has checked the permission already; it is checked
+    /// again here, so no other route to this code can write the audit for someone who is not an admin.
+    /// </summary>
+    static Task<bool> ChangeRole(DashboardRequest request, RoleAssignments assignments, string user, DashboardRole role, string? reason)
+    {
+        if (!request.User.May(DashboardPermission.ManageUsers))
+            throw new DashboardForbiddenException($"Your role ({Layout.Role(request.User.Role)}) may not change roles; only admins may. Nothing was changed.");
+        return assignments.ChangeAsync(request.User.Name, user, role, reason);
     }
 
     static DeadLetterQueue ParseSource(StringValues value) => value.ToString().ToLowerInvariant() switch

@@ -19,6 +19,7 @@ internal static class Notices
         "rate-limit-removed" => "Rate limit removed.",
         "role-saved" => "Role saved.",
         "role-removed" => "Role assignment removed.",
+        "role-unchanged" => "The user already had that role; nothing was changed or audited.",
         _ => null,
     };
 }

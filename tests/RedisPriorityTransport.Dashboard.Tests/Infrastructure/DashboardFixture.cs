@@ -229,6 +229,13 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The audit of role changes as it is in Redis (<c>{prefix}{dashboard}:audit</c>), read directly, oldest first: the
+    /// tests check what the dashboard wrote, not what it shows.
+    /// </summary>
+    public async Task<StackExchange.Redis.StreamEntry[]> RoleAuditAsync() =>
+        await Redis.Connection.GetDatabase().StreamRangeAsync(KeyPrefix + "{dashboard}:audit");
+
     /// <summary>Saves a full-page screenshot under artifacts/screenshots of the repository.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
