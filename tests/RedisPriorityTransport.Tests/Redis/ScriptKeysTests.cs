@@ -102,7 +102,7 @@ public partial class ScriptKeysTests : QueueTestBase
 
         Assert.Equal([keys.Ready, keys.Delayed, keys.Sequence, keys.Messages, keys.Settled],
             queue.ScriptKeys.For(LuaScripts.Enqueue).Select(key => (string)key!));
-        Assert.Equal([keys.InFlight, keys.Tokens], queue.ScriptKeys.For(LuaScripts.Renew).Select(key => (string)key!));
+        Assert.Equal([keys.InFlight], queue.ScriptKeys.For(LuaScripts.Renew).Select(key => (string)key!));
         foreach (var script in EngineScripts.Where(s => s != LuaScripts.Move))
             Assert.Same(queue.ScriptKeys.For(script), queue.ScriptKeys.For(script));
         var error = new QueueKeys(KeyPrefix, queue.ErrorQueueName);

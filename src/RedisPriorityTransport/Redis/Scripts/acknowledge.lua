@@ -1,6 +1,6 @@
 -- Deletes a message that is in flight under the given lease token.
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys inflight messages tokens deliveries settled
+--@keys inflight messages deliveries settled
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] duplicate detection window ms (0 = off)
 -- Returns: 1 when deleted, 0 when the lease is not held (expired and taken by someone else, or already settled).
 --@include includes/now_ms

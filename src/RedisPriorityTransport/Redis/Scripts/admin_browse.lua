@@ -15,6 +15,7 @@
 --@include includes/now_ms
 --@include includes/parse_record
 --@include includes/message_types
+--@include includes/inflight_member
 local state = ARGV[1]
 local sets = {
   ready = { q.ready, q.messages }, delayed = { q.delayed, q.messages }, inflight = { q.inflight, q.messages },
@@ -38,7 +39,9 @@ local function matches(m)
   return true
 end
 
-local function emit(id, score)
+local function emit(member, score)
+  -- In flight, the member carries the lease token after the id.
+  local id = state == 'inflight' and id_of_member(member) or member
   local record = redis.call('HGET', messages, id)
   -- A message type found nowhere in the part of the record message_types reads (metadata, event type, headers, the
   -- body's first 8 KiB) cannot match: such a message is skipped without parsing the record.
@@ -64,8 +67,13 @@ end
 
 if wanted_id ~= '' then
   -- One message by id: a lookup, not a scan.
-  local score = redis.call('ZSCORE', set, wanted_id)
-  if score then emit(wanted_id, score) end
+  if state == 'inflight' then
+    local member, expiry = inflight_member(q, wanted_id)
+    if member then emit(member, expiry) end
+  else
+    local score = redis.call('ZSCORE', set, wanted_id)
+    if score then emit(wanted_id, score) end
+  end
   return out
 end
 

@@ -2,7 +2,7 @@
 -- (urgency, event type, message types), in one step. Like a consumed message, a cancelled one is remembered for the
 -- queue's duplicate detection window (the control hash's 'window' field, recorded by the queue's consumers).
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed inflight messages tokens deliveries settled control audit audit_index error.messages skipped.messages
+--@keys ready delayed inflight messages deliveries settled control audit audit_index error.messages skipped.messages
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] message id
 -- Returns: { 1, urgency, audit entry id, now ms, event type, message types }, or { 0, state } when it is not waiting.

@@ -7,12 +7,17 @@
 --@include includes/now_ms
 --@include includes/parse_record
 --@include includes/message_types
+--@include includes/inflight_member
 local id = ARGV[1]
 local now = now_ms()
 local state, score, messages = 'none', nil, q.messages
-for _, place in ipairs({ { 'ready', q.ready }, { 'delayed', q.delayed }, { 'inflight', q.inflight } }) do
+for _, place in ipairs({ { 'ready', q.ready }, { 'delayed', q.delayed } }) do
   score = redis.call('ZSCORE', place[2], id)
   if score then state = place[1]; break end
+end
+if not score then
+  local member, expiry = inflight_member(q, id)
+  if member then state, score = 'inflight', expiry end
 end
 if not score then
   for _, place in ipairs({ { 'error', q.error.ready, q.error.messages }, { 'skipped', q.skipped.ready, q.skipped.messages } }) do

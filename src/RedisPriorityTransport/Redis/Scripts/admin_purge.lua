@@ -3,7 +3,7 @@
 -- caller repeats until nothing is left, and each batch has its own entry. The error and skipped queues are unlinked
 -- whole (Redis frees them in the background).
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed messages tokens deliveries audit audit_index error.ready error.messages skipped.ready skipped.messages
+--@keys ready delayed messages deliveries audit audit_index error.ready error.messages skipped.ready skipped.messages
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] state: ready, delayed, error or skipped    ARGV[7] batch size (ready and delayed)
 -- Returns: { deleted count, messages left in that state, audit entry id ('' when nothing was deleted), now ms }
@@ -23,7 +23,7 @@ else
   local ids = redis.call('ZRANGE', set, 0, tonumber(ARGV[7]) - 1)
   for _, id in ipairs(ids) do
     redis.call('HDEL', q.messages, id)
-    forget_delivery(q.tokens, q.deliveries, id)
+    forget_delivery(q.deliveries, id)
   end
   if #ids > 0 then redis.call('ZREMRANGEBYRANK', set, 0, #ids - 1) end
   deleted = #ids

@@ -3,7 +3,7 @@
 -- count that starts again. An id the error queue suffixed with '#n' (the message failed while an earlier copy was
 -- still there) returns to its own id, unless that id is queued again; then it keeps the suffixed one.
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready sequence messages tokens deliveries audit audit_index error.ready error.messages skipped.ready skipped.messages
+--@keys ready sequence messages deliveries audit audit_index error.ready error.messages skipped.ready skipped.messages
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
 -- ARGV[6] source: error or skipped    ARGV[7] wake channel of the queue    ARGV[8] mode: ids or all
 -- ARGV[9] with mode all: how many to move at most    ARGV[10..] with mode ids: the ids in the source queue
@@ -44,7 +44,7 @@ for _, id in ipairs(ids) do
       redis.call('ZREM', source.ready, id)
       redis.call('HSET', q.messages, target, build_record(m.u, m.r, s, m.t, m.e, m.h, m.body))
       redis.call('ZADD', q.ready, score_of(m.u, m.r, s), target)
-      forget_delivery(q.tokens, q.deliveries, target)
+      forget_delivery(q.deliveries, target)
       moved = moved + 1
       local entry = ''
       if ARGV[8] ~= 'all' then

@@ -1,6 +1,6 @@
 -- Removes a waiting (ready or delayed) message. A message in flight is not cancelled.
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed messages tokens deliveries settled
+--@keys ready delayed messages deliveries settled
 -- ARGV[1] id    ARGV[2] duplicate detection window ms (0 = off)
 -- Returns: 1 when removed, 0 when the message is not waiting.
 --@include includes/now_ms

@@ -2,7 +2,7 @@
 -- keeping its priority and body; the reason and extra headers replace headers of the same name (a message moved
 -- again, from an error queue to its own, does not grow). Its id is remembered for the duplicate detection window.
 -- KEYS, in this order (the script reads them as q.<name>, the destination queue's as q.target.<name>):
---@keys inflight messages tokens deliveries settled target.ready target.sequence target.messages
+--@keys inflight messages deliveries settled target.ready target.sequence target.messages
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] reason header    ARGV[4] reason    ARGV[5] extra packed headers
 -- ARGV[6] destination wake channel    ARGV[7] '1' to keep the whole stored record as the new body (the client could not read it)
 -- ARGV[8] duplicate detection window ms (0 = off)
@@ -16,8 +16,8 @@ local id = ARGV[1]
 if not holds_lease(q, id, ARGV[2]) then
   return false
 end
-redis.call('ZREM', q.inflight, id)
-forget_delivery(q.tokens, q.deliveries, id)
+redis.call('ZREM', q.inflight, lease_member(id, ARGV[2]))
+forget_delivery(q.deliveries, id)
 local was_empty = redis.call('ZCARD', q.target.ready) == 0
 local now = now_ms()
 local moved = move_message(q.messages, id, q.target.messages, q.target.ready, q.target.sequence, ARGV[3], ARGV[4], ARGV[5], now, ARGV[7] == '1')

@@ -1,6 +1,6 @@
 -- Reclaims expired leases without reserving anything (see _reclaim.lua).
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready inflight sequence messages tokens deliveries settled error.ready error.sequence error.messages
+--@keys ready inflight sequence messages deliveries settled error.ready error.sequence error.messages
 -- ARGV[1] max delivery count    ARGV[2] reason header    ARGV[3] limit    ARGV[4] wake channel
 -- ARGV[5] duplicate detection window ms (0 = off)
 -- Returns: { returned, dead-lettered }

@@ -2,7 +2,7 @@
 -- ready at its original place too: the record keeps its sequence). Optionally replaces some of its headers (a
 -- redelivery writes its new count), so the same record, under the same id, is delivered again: never a copy.
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed inflight sequence messages tokens deliveries
+--@keys ready delayed inflight sequence messages deliveries
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] delay ms (0 = ready now)
 -- ARGV[4] '1' to not count this delivery (a graceful shutdown, a redelivery), else '0'    ARGV[5] wake channel
 -- ARGV[6] packed headers replacing those of the same name ('' or absent for none)
@@ -17,8 +17,7 @@ local id = ARGV[1]
 if not holds_lease(q, id, ARGV[2]) then
   return 0
 end
-redis.call('ZREM', q.inflight, id)
-redis.call('HDEL', q.tokens, id)
+redis.call('ZREM', q.inflight, lease_member(id, ARGV[2]))
 if ARGV[4] == '1' then
   redis.call('HINCRBY', q.deliveries, id, -1)
 end

@@ -4,7 +4,7 @@
 -- While more expired leases or due messages remain than one call handles, it reserves nothing (and says "due now"),
 -- so a lower class already ready never passes a more important message still waiting to be promoted.
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed inflight sequence messages tokens deliveries settled control error.ready error.sequence error.messages
+--@keys ready delayed inflight sequence messages deliveries settled control error.ready error.sequence error.messages
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
@@ -58,8 +58,7 @@ if admitted > 0 then
     if record then
       local token = token_prefix .. string.format('%09d', token_counter)
       token_counter = token_counter + 1
-      redis.call('HSET', q.tokens, id, token)
-      redis.call('ZADD', q.inflight, expiry, id)
+      redis.call('ZADD', q.inflight, expiry, lease_member(id, token))
       out[#out + 1] = id
       out[#out + 1] = record
       out[#out + 1] = redis.call('HINCRBY', q.deliveries, id, 1)

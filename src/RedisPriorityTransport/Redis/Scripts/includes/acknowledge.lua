@@ -7,9 +7,9 @@ local function acknowledge(q, id, token, window_ms, now)
   if not holds_lease(q, id, token) then
     return 0
   end
-  redis.call('ZREM', q.inflight, id)
+  redis.call('ZREM', q.inflight, lease_member(id, token))
   redis.call('HDEL', q.messages, id)
-  forget_delivery(q.tokens, q.deliveries, id)
+  forget_delivery(q.deliveries, id)
   remember_settled(q, id, window_ms, now)
   return 1
 end

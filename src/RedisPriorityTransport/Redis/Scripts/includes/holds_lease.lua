@@ -1,4 +1,5 @@
+--@include includes/lease_member
 -- True when the message is in flight under this lease token.
 local function holds_lease(q, id, token)
-  return redis.call('HGET', q.tokens, id) == token and redis.call('ZSCORE', q.inflight, id) ~= false
+  return redis.call('ZSCORE', q.inflight, lease_member(id, token)) ~= false
 end

@@ -1,14 +1,15 @@
 --@include includes/make_ready
 --@include includes/move_message
 --@include includes/remember_settled
+--@include includes/lease_member
 local function reclaim_expired(q, max_deliveries, reason_header, now, limit, window_ms)
   local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit + 1)
   local more = #expired > limit
   if more then expired[#expired] = nil end
   local returned, dead = 0, 0
-  for _, id in ipairs(expired) do
-    redis.call('ZREM', q.inflight, id)
-    redis.call('HDEL', q.tokens, id)
+  for _, member in ipairs(expired) do
+    redis.call('ZREM', q.inflight, member)
+    local id = id_of_member(member)
     if redis.call('HEXISTS', q.messages, id) == 1 then
       local deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0')
       if deliveries >= max_deliveries then

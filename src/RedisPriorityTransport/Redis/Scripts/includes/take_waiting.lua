@@ -11,6 +11,6 @@ local function take_waiting(q, id)
   end
   local record = redis.call('HGET', q.messages, id)
   redis.call('HDEL', q.messages, id)
-  forget_delivery(q.tokens, q.deliveries, id)
+  forget_delivery(q.deliveries, id)
   return state, record
 end
