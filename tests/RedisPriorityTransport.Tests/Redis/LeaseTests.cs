@@ -31,6 +31,23 @@ public class LeaseTests : QueueTestBase
     }
 
     [RedisFact]
+    public async Task A_lease_is_held_by_its_in_flight_member_and_no_token_hash_is_written()
+    {
+        var queue = Queue();
+        await queue.EnqueueAsync(Message("held"));
+        var reserved = (await queue.ReserveAsync(1, Long)).Messages.Single();
+
+        // The token lives in the member: holding a lease is one ZSCORE, and nothing per message is written elsewhere.
+        var inflight = KeysOfThisTest().Single(k => k.ToString().EndsWith(":inflight"));
+        Assert.Equal([$"held {reserved.LeaseToken}"], (await Database.SortedSetRangeByRankAsync(inflight)).Select(m => (string)m!));
+        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":tokens"));
+        Assert.True(await queue.RenewLeaseAsync("held", reserved.LeaseToken, Long));
+        Assert.False(await queue.RenewLeaseAsync("held", reserved.LeaseToken + 1, Long));
+        Assert.True(await queue.AcknowledgeAsync("held", reserved.LeaseToken));
+        Assert.Equal(0, await Database.SortedSetLengthAsync(inflight));
+    }
+
+    [RedisFact]
     public async Task An_expired_lease_returns_the_message_to_its_original_place_with_one_more_delivery()
     {
         var queue = Queue();
