@@ -142,6 +142,14 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             }
             catch (Exception exception) when (_context.RetryPolicy.IsHandled(exception))
             {
+                if (_context.Transport.AuthenticationFailure is { } refused)
+                {
+                    // The failure named another connection (under load, the subscription connection's reset), but the
+                    // connection did record refused credentials: not an outage either.
+                    await ReportConfigurationFault(refused).ConfigureAwait(false);
+                    break;
+                }
+
                 LogContext.Warning?.Log(exception, "Redis unavailable while starting {InputAddress}; retrying", _context.InputAddress);
                 await ReportUnreachable(exception).ConfigureAwait(false);
                 await DelayQuietly(_context.RetryPolicy.GetRetryInterval(attempt++)).ConfigureAwait(false);

@@ -22,6 +22,7 @@ internal sealed class RedisTransportProvider : Supervisor
     IConnectionMultiplexer? _connection;
     bool _ownsConnection;
     TopicSubscriptions? _registry;
+    Exception? _authenticationFailure;
 
     public RedisTransportProvider(RedisHostConfiguration hostConfiguration)
     {
@@ -45,6 +46,8 @@ internal sealed class RedisTransportProvider : Supervisor
             // Nothing that can fail follows the connect: a connection made while Redis is down is kept (it reconnects
             // by itself) instead of being dropped, unclosed, for a new one on every retry.
             var (created, owned) = await Settings.ConnectAsync().ConfigureAwait(false);
+            created.ConnectionFailed += OnConnectionFailed;
+            created.ConnectionRestored += OnConnectionRestored;
             _ownsConnection = owned;
             _registry = new TopicSubscriptions(created, Settings.KeyPrefix);
             Volatile.Write(ref _connection, created);
@@ -55,6 +58,21 @@ internal sealed class RedisTransportProvider : Supervisor
             _connectLock.Release();
         }
     }
+
+    /// <summary>
+    /// The last authentication failure of the connection, until it connects again. The exception a command fails with
+    /// names only the last connection that failed, which may be the subscription connection's reset rather than the
+    /// refused credentials; this record lets a starting endpoint tell a wrong password from an outage all the same.
+    /// </summary>
+    public Exception? AuthenticationFailure => Volatile.Read(ref _authenticationFailure);
+
+    void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+            Volatile.Write(ref _authenticationFailure, e.Exception ?? new RedisConnectionException(e.FailureType, "Redis refused the credentials"));
+    }
+
+    void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Volatile.Write(ref _authenticationFailure, null);
 
     public async Task<TopicSubscriptions> GetRegistryAsync()
     {
@@ -163,6 +181,12 @@ internal sealed class RedisTransportProvider : Supervisor
         foreach (var queue in _queues.Values)
             await queue.DisposeAsync().ConfigureAwait(false);
         _queues.Clear();
+        if (_connection is { } watched)
+        {
+            watched.ConnectionFailed -= OnConnectionFailed;
+            watched.ConnectionRestored -= OnConnectionRestored;
+        }
+
         if (_connection is { } connection && _ownsConnection)
         {
             _connection = null;
