@@ -248,9 +248,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                         await ReportUnreachable(exception).ConfigureAwait(false);
                     }
 
-                    // A round trip sent after this one most likely fails too; let it end before waiting to retry.
-                    if (roundTrips.Count > 0)
-                        continue;
+                    // A round trip sent after this one most likely fails too: settle it (a reply that did come gives its
+                    // messages back) before waiting, so a failing Redis is retried at the policy's pace and not faster.
+                    await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
+                    requested = 0;
                     await DelayQuietly(_context.RetryPolicy.GetRetryInterval(failures++), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
                     continue;
                 }
