@@ -110,6 +110,28 @@ public class BrowseTests : AdminTestBase
     }
 
     [RedisFact]
+    public async Task Messages_in_flight_page_by_cursor_and_one_is_found_by_id()
+    {
+        var queue = Queue();
+        await FillAsync(queue, ("f1", 5), ("f2", 5), ("f3", 5), ("f4", 5), ("f5", 5));
+        var reserved = (await queue.ReserveAsync(5, TimeSpan.FromMinutes(1))).Messages;
+
+        // The in-flight set's members carry lease tokens: pages and lookups still speak message ids.
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Admin.BrowseAsync("orders", MessageState.InFlight, cursor: cursor, pageSize: 2);
+            seen.AddRange(page.Messages.Select(m => m.MessageId));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        Assert.Equal(["f1", "f2", "f3", "f4", "f5"], seen.Order());
+        var found = (await Admin.BrowseAsync("orders", MessageState.InFlight, new MessageFilter { MessageId = "f3" })).Messages.Single();
+        Assert.Equal(("f3", reserved[2].LeaseExpiresAt), (found.MessageId, found.LeaseExpiresAt));
+    }
+
+    [RedisFact]
     public async Task One_message_whole_wherever_it_is()
     {
         var queue = Queue();
