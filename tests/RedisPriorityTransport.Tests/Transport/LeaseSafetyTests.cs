@@ -128,31 +128,8 @@ public sealed class LeaseSafetyTests : TransportTestBase
 /// A renewal that fails is retried within the lease, not a whole renewal interval later (issue 14, hole 2). Runs on a
 /// Redis of its own: it breaks the queue's in-flight key for a moment and counts the server's WRONGTYPE errors.
 /// </summary>
-public sealed class LeaseRenewalRetryTests() : TransportTestBase(StartOwnServer)
+public sealed class LeaseRenewalRetryTests : OwnServerTransportTestBase
 {
-    LocalRedisProcess? _server;
-    static LocalRedisProcess? _starting;
-
-    static async Task<RedisServerHandle> StartOwnServer()
-    {
-        var process = await LocalRedisProcess.StartAsync();
-        _starting = process;
-        return await RedisServerHandle.ConnectAsync(process.Configuration, $"redis-server pid {process.ProcessId}", null);
-    }
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _server = _starting;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_server is not null)
-            await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_failed_renewal_is_retried_promptly_within_the_lease()
     {
@@ -175,11 +152,11 @@ public sealed class LeaseRenewalRetryTests() : TransportTestBase(StartOwnServer)
         var renewed = (await Database.SortedSetRangeByRankWithScoresAsync(inflight)).Single().Score;
 
         // Break the in-flight key (atomically): the next renewal fails with WRONGTYPE. Restore it as soon as it did.
-        var errorsBefore = await WrongTypeErrors();
+        var errorsBefore = await ServerErrors("WRONGTYPE");
         await Database.ScriptEvaluateAsync("redis.call('RENAME', KEYS[1], KEYS[2]); redis.call('SET', KEYS[1], 'broken')", [inflight, saved]);
         try
         {
-            await Eventually.HoldsAsync(async () => await WrongTypeErrors() > errorsBefore, TimeSpan.FromSeconds(30), "a renewal to fail");
+            await Eventually.HoldsAsync(async () => await ServerErrors("WRONGTYPE") > errorsBefore, TimeSpan.FromSeconds(30), "a renewal to fail");
         }
         finally
         {
@@ -195,12 +172,5 @@ public sealed class LeaseRenewalRetryTests() : TransportTestBase(StartOwnServer)
         Assert.True(retriedAfter < TimeSpan.FromMilliseconds(800), $"The lease was renewed {retriedAfter.TotalMilliseconds:0} ms after the failed renewal; no prompt retry.");
         await PriorityOrderTests.WaitUntil(() => counter.Succeeded("long"), TimeSpan.FromSeconds(30), "the long job finished");
         Assert.Equal(1, counter.AttemptsOf("long"));
-    }
-
-    async Task<long> WrongTypeErrors()
-    {
-        var info = (string?)await Database.ExecuteAsync("INFO", "errorstats") ?? "";
-        var line = info.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("errorstat_WRONGTYPE:count=", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line["errorstat_WRONGTYPE:count=".Length..].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using RedisPriorityTransport.Tests.Infrastructure;
@@ -10,31 +9,8 @@ namespace RedisPriorityTransport.Tests.Transport;
 /// round trips on their way when the failures began, and receives again once Redis answers. Runs on a Redis of its own:
 /// it breaks the queue's ready key for a while and counts the server's WRONGTYPE errors.
 /// </summary>
-public sealed class ReserveBackoffTests() : TransportTestBase(StartOwnServer)
+public sealed class ReserveBackoffTests : OwnServerTransportTestBase
 {
-    LocalRedisProcess? _server;
-    static LocalRedisProcess? _starting;
-
-    static async Task<RedisServerHandle> StartOwnServer()
-    {
-        var process = await LocalRedisProcess.StartAsync();
-        _starting = process;
-        return await RedisServerHandle.ConnectAsync(process.Configuration, $"redis-server pid {process.ProcessId}", null);
-    }
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        _server = _starting;
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_server is not null)
-            await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task Failing_reserves_are_retried_at_the_policys_pace_and_receiving_resumes()
     {
@@ -51,17 +27,19 @@ public sealed class ReserveBackoffTests() : TransportTestBase(StartOwnServer)
 
         var ready = $"{KeyPrefix}{{SlowJob}}:SlowJob:ready";
         var saved = $"{KeyPrefix}{{SlowJob}}:saved";
-        var errorsBefore = await WrongTypeErrors();
-        var reservesBefore = await FailedReserves();
+        var errorsBefore = await ServerErrors("WRONGTYPE");
+        // The reserve script's ZPOPMIN is the command that fails on the broken key (the give-backs of failed reserves
+        // fail on it too, at their own pace: they are not the loop's retries).
+        var reservesBefore = await FailedCalls("zpopmin");
         await Database.ScriptEvaluateAsync("redis.call('RENAME', KEYS[1], KEYS[2]); redis.call('SET', KEYS[1], 'broken')", [ready, saved]);
         var broken = System.Diagnostics.Stopwatch.StartNew();
         long failed;
         try
         {
-            await Eventually.HoldsAsync(async () => await WrongTypeErrors() > errorsBefore, TimeSpan.FromSeconds(30), "a reserve to fail");
+            await Eventually.HoldsAsync(async () => await ServerErrors("WRONGTYPE") > errorsBefore, TimeSpan.FromSeconds(30), "a reserve to fail");
             // Let the loop retry for a while: about 2 s, in which the policy allows some six attempts (200, 300, 500, 900 ms…).
             await Eventually.HoldsAsync(() => Task.FromResult(broken.Elapsed > TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(10), "two seconds to pass");
-            failed = await FailedReserves() - reservesBefore;
+            failed = await FailedCalls("zpopmin") - reservesBefore;
         }
         finally
         {
@@ -71,22 +49,5 @@ public sealed class ReserveBackoffTests() : TransportTestBase(StartOwnServer)
         Assert.True(failed <= 12, $"{failed} failed reserves in {broken.Elapsed.TotalSeconds:0.0} s: the loop did not back off.");
         await endpoint.Send(new SlowJob("after", 0));
         await PriorityOrderTests.WaitUntil(() => counter.Succeeded("after"), TimeSpan.FromSeconds(60), "a job sent after the failures to be consumed");
-    }
-
-    // The reserve script's ZPOPMIN is the command that fails on the broken key (give-backs of the failed reserves fail
-    // on it too, at their own pace: they are not the loop's retries).
-    async Task<long> FailedReserves()
-    {
-        var info = (string?)await Database.ExecuteAsync("INFO", "commandstats") ?? "";
-        var line = info.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("cmdstat_zpopmin:", StringComparison.Ordinal));
-        var field = line?.Split(',').FirstOrDefault(f => f.StartsWith("failed_calls=", StringComparison.Ordinal));
-        return field is null ? 0 : long.Parse(field["failed_calls=".Length..], CultureInfo.InvariantCulture);
-    }
-
-    async Task<long> WrongTypeErrors()
-    {
-        var info = (string?)await Database.ExecuteAsync("INFO", "errorstats") ?? "";
-        var line = info.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("errorstat_WRONGTYPE:count=", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line["errorstat_WRONGTYPE:count=".Length..].Split(',')[0], CultureInfo.InvariantCulture);
     }
 }
