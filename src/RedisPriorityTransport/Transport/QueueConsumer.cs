@@ -104,6 +104,17 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         SetNotReady(fault);
     }
 
+    /// <summary>
+    /// The refusal behind a failure, when Redis refused rather than failed to answer: the failure itself (NOPERM,
+    /// WRONGPASS, NOAUTH), or, for a failure that looks like an outage, the authentication failure the connection
+    /// recorded (the exception of a command names only the last connection that failed, which under load can be the
+    /// subscription connection's reset rather than the refused credentials). Null for an outage.
+    /// </summary>
+    Exception? ConfigurationFaultOf(Exception exception) =>
+        RedisFaults.IsConfigurationFault(exception) ? exception
+        : RedisFaults.IsTransient(exception) ? _context.Transport.AuthenticationFailure
+        : null;
+
     /// <summary>Opens the queue, subscribes it to its topics and purges it if asked; retries while Redis is unreachable.</summary>
     async Task<RedisPriorityQueue?> StartQueue()
     {
@@ -133,23 +144,15 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     exception.ObjectName);
                 break;
             }
-            catch (Exception exception) when (RedisFaults.IsConfigurationFault(exception))
+            catch (Exception exception) when (ConfigurationFaultOf(exception) is { } fault)
             {
                 // A missing permission or a wrong password does not heal by retrying: the endpoint fails at once, and
                 // a bus still starting fails its start with the reason.
-                await ReportConfigurationFault(exception).ConfigureAwait(false);
+                await ReportConfigurationFault(fault).ConfigureAwait(false);
                 break;
             }
             catch (Exception exception) when (_context.RetryPolicy.IsHandled(exception))
             {
-                if (_context.Transport.AuthenticationFailure is { } refused)
-                {
-                    // The failure named another connection (under load, the subscription connection's reset), but the
-                    // connection did record refused credentials: not an outage either.
-                    await ReportConfigurationFault(refused).ConfigureAwait(false);
-                    break;
-                }
-
                 LogContext.Warning?.Log(exception, "Redis unavailable while starting {InputAddress}; retrying", _context.InputAddress);
                 await ReportUnreachable(exception).ConfigureAwait(false);
                 await DelayQuietly(_context.RetryPolicy.GetRetryInterval(attempt++)).ConfigureAwait(false);
@@ -235,9 +238,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     // Unacknowledged messages stay leased and come back when the lease expires; the endpoint itself keeps
                     // receiving once Redis answers again, it never stops by itself, unless Redis refuses it for good.
                     PendingAcknowledgement.CompleteAll(oldest.Acknowledgements, null, exception);
-                    if (!IsStopping && RedisFaults.IsConfigurationFault(exception))
+                    if (!IsStopping && ConfigurationFaultOf(exception) is { } fault)
                     {
-                        await ReportConfigurationFault(exception).ConfigureAwait(false);
+                        await ReportConfigurationFault(fault).ConfigureAwait(false);
                         await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
                         return;
                     }

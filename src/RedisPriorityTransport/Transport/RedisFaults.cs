@@ -14,30 +14,43 @@ internal static class RedisFaults
 
     static readonly string[] ConfigurationErrors = ["NOPERM", "WRONGPASS", "NOAUTH"];
 
+    /// <summary>A refusal by Redis, or a connection the client reports as failing authentication.</summary>
     public static bool IsConfigurationFault(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
                 return true;
-            if (current is RedisException && ConfigurationErrors.Any(code => current.Message.Contains(code, StringComparison.Ordinal)))
-                return true;
         }
 
-        return false;
+        return NamesRefusal(exception);
     }
+
+    /// <summary>
+    /// True when Redis's own reply says it refused (NOPERM, WRONGPASS, NOAUTH somewhere in the chain). Stricter than
+    /// <see cref="IsConfigurationFault"/>, which also trusts the client's failure type: a connection-level record of a
+    /// failure is taken as a refusal only on Redis's word.
+    /// </summary>
+    public static bool NamesRefusal(Exception exception) => RefusalIn(exception) is not null;
 
     /// <summary>The reason to report: what Redis refused (its NOPERM text names the command, key or channel) and where to look.</summary>
     public static string DescribeConfigurationFault(Exception exception, Uri inputAddress)
     {
-        var detail = exception;
+        var detail = RefusalIn(exception) ?? exception;
+        return $"Redis refused receive endpoint {inputAddress}: {detail.Message}. This is a permission or authentication problem, "
+            + "not an outage, so the endpoint does not retry; grant the missing permission (see the ACL rule in docs/security.md) or fix the credentials.";
+    }
+
+    // The innermost exception of the chain whose message carries one of Redis's refusal codes.
+    static Exception? RefusalIn(Exception exception)
+    {
+        Exception? found = null;
         for (var current = exception; current is not null; current = current.InnerException)
         {
             if (ConfigurationErrors.Any(code => current.Message.Contains(code, StringComparison.Ordinal)))
-                detail = current;
+                found = current;
         }
 
-        return $"Redis refused receive endpoint {inputAddress}: {detail.Message}. This is a permission or authentication problem, "
-            + "not an outage, so the endpoint does not retry; grant the missing permission (see the ACL rule in docs/security.md) or fix the credentials.";
+        return found;
     }
 }

@@ -62,14 +62,15 @@ internal sealed class RedisTransportProvider : Supervisor
     /// <summary>
     /// The last authentication failure of the connection, until it connects again. The exception a command fails with
     /// names only the last connection that failed, which may be the subscription connection's reset rather than the
-    /// refused credentials; this record lets a starting endpoint tell a wrong password from an outage all the same.
+    /// refused credentials; this record lets an endpoint tell a wrong password from an outage all the same.
     /// </summary>
     public Exception? AuthenticationFailure => Volatile.Read(ref _authenticationFailure);
 
     void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
-            Volatile.Write(ref _authenticationFailure, e.Exception ?? new RedisConnectionException(e.FailureType, "Redis refused the credentials"));
+        // Only Redis's own refusal counts: the same failure type also covers a TLS handshake that failed, which may heal.
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure && e.Exception is { } exception && RedisFaults.NamesRefusal(exception))
+            Volatile.Write(ref _authenticationFailure, exception);
     }
 
     void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Volatile.Write(ref _authenticationFailure, null);
