@@ -24,10 +24,10 @@ public sealed class RoleAuditAclTests
         [
             "resetkeys", "~" + prefix + "*", "resetchannels", "&" + prefix + "*", "-@all",
             "+evalsha", "+eval", "+zrange", "+del", "+subscribe", "+unsubscribe", "+ping", "+echo", "+sadd", "+srem",
-            "+time", "+incr", "+publish", "+unlink", "+hset", "+hget", "+hdel", "+hexists", "+hincrby", "+hlen",
+            "+time", "+incr", "+incrby", "+exists", "+publish", "+unlink", "+hset", "+hsetnx", "+hget", "+hmget", "+hdel", "+hexists", "+hincrby", "+hlen",
             "+zadd", "+zrem", "+zscore", "+zcard", "+zcount", "+zrangebyscore", "+zpopmin", "+hgetall", "+smembers", "+get",
             // The admin's additions.
-            "+sismember", "+exists", "+zrank", "+zremrangebyrank", "+xadd", "+xtrim", "+xrange", "+xrevrange", "+hrandfield", "+memory|usage",
+            "+sismember", "+zrank", "+zremrangebyrank", "+xadd", "+xtrim", "+xrange", "+xrevrange", "+hrandfield", "+memory|usage",
         ];
         await server.ExecuteAsync("ACL", ["SETUSER", user, "on", ">" + password, .. rule]);
         try

@@ -26,8 +26,8 @@ public sealed class AclLeastPrivilegeTests(ITestOutputHelper output) : Dedicated
         // The queue registry of the admin API: a queue lists itself when opened and unlists itself when deleted.
         "+sadd", "+srem",
         // Called inside the scripts (Redis checks every command a script runs against the caller's ACL).
-        "+time", "+incr", "+publish", "+unlink",
-        "+hset", "+hget", "+hdel", "+hexists", "+hincrby", "+hlen",
+        "+time", "+incr", "+incrby", "+exists", "+publish", "+unlink",
+        "+hset", "+hsetnx", "+hget", "+hmget", "+hdel", "+hexists", "+hincrby", "+hlen",
         "+zadd", "+zrem", "+zscore", "+zcard", "+zcount", "+zrangebyscore", "+zpopmin", "+hgetall",
         // Sent by a MassTransit bus: topic subscriptions (one set per topic) and their version, read on every publish.
         "+sadd", "+srem", "+smembers", "+get",

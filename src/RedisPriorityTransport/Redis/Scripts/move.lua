@@ -11,12 +11,11 @@
 --@include includes/forget_delivery
 --@include includes/move_message
 --@include includes/remember_settled
---@include includes/holds_lease
+--@include includes/end_lease
 local id = ARGV[1]
-if not holds_lease(q, id, ARGV[2]) then
+if not end_lease(q, id, ARGV[2]) then
   return false
 end
-redis.call('ZREM', q.inflight, lease_member(id, ARGV[2]))
 forget_delivery(q.deliveries, id)
 local was_empty = redis.call('ZCARD', q.target.ready) == 0
 local now = now_ms()

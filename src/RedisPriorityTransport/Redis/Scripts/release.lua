@@ -12,12 +12,11 @@
 --@include includes/parse_record
 --@include includes/make_ready
 --@include includes/replace_headers
---@include includes/holds_lease
+--@include includes/end_lease
 local id = ARGV[1]
-if not holds_lease(q, id, ARGV[2]) then
+if not end_lease(q, id, ARGV[2]) then
   return 0
 end
-redis.call('ZREM', q.inflight, lease_member(id, ARGV[2]))
 if ARGV[4] == '1' then
   redis.call('HINCRBY', q.deliveries, id, -1)
 end

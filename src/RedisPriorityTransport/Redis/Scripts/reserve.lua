@@ -36,7 +36,7 @@ trim_settled(q, now)
 
 local returned, dead, more_expired = reclaim_expired(q, tonumber(ARGV[3]), ARGV[4], now, limit, window_ms)
 if type(returned) == 'table' then return returned end
-local err, more_due = promote_due(q.ready, q.delayed, q.sequence, q.messages, now, limit)
+local err, more_due, head = promote_due(q.ready, q.delayed, q.sequence, q.messages, now, limit)
 if err then return err end
 local backlog = more_expired or more_due
 if backlog then max_messages = 0 end
@@ -66,7 +66,6 @@ if admitted > 0 then
     end
   end
 end
-local head = redis.call('ZRANGE', q.delayed, 0, 0, 'WITHSCORES')
 if backlog then
   out[1] = 0
 elseif #head > 0 then

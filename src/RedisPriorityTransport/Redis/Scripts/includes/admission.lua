@@ -1,17 +1,21 @@
 --@include includes/int
+-- How many of `wanted` messages the queue's control hash lets a reserve take now: none while paused, at most what the
+-- rate limit's current window has left. Returns that count, the ms until the window reopens when it cuts the count
+-- (else nil), and a function recording how many were taken. One HMGET reads all the fields.
 local function admission(control_key, wanted, now)
   local nothing = function() end
   if wanted <= 0 then return 0, nil, nothing end
-  if redis.call('HGET', control_key, 'paused') then return 0, nil, nothing end
-  local rate = redis.call('HGET', control_key, 'rate')
+  local control = redis.call('HMGET', control_key, 'paused', 'rate', 'rw', 'rc')
+  if control[1] then return 0, nil, nothing end
+  local rate = control[2]
   if not rate then return wanted, nil, nothing end
   local limit, interval = string.match(rate, '^(%d+):(%d+)$')
   limit, interval = tonumber(limit), tonumber(interval)
   if not limit or not interval or interval <= 0 then return wanted, nil, nothing end
   local window = int(math.floor(now / interval))
   local used = 0
-  if redis.call('HGET', control_key, 'rw') == window then
-    used = tonumber(redis.call('HGET', control_key, 'rc') or '0')
+  if control[3] == window then
+    used = tonumber(control[4] or '0')
   end
   local left = math.max(0, limit - used)
   local reopens = (tonumber(window) + 1) * interval - now
