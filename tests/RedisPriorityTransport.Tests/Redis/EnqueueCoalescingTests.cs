@@ -55,6 +55,34 @@ public sealed class EnqueueCoalescingTests : DedicatedRedisTestBase
     }
 
     [RedisFact]
+    public async Task Senders_that_send_again_when_their_send_completes_share_calls_and_none_is_left_waiting()
+    {
+        // A sender resumed by its batch's reply enqueues its next message on the thread that took the reply, which sends
+        // those messages once every sender of the batch has gone on: if it did not, a send would never complete.
+        var (queue, _) = await OpenQueueAsync("coalescing", "orders");
+        await queue.EnqueueAsync(new QueueMessage("warm", "w"u8.ToArray()));
+        var callsBefore = await ScriptCallsAsync();
+        const int producers = 4, each = 250;
+        var producing = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            for (var i = 0; i < each; i++)
+                Assert.True((await queue.EnqueueAsync(new QueueMessage($"p{p}-{i}", "x"u8.ToArray()))).Added);
+        }));
+        await Task.WhenAll(producing).WaitAsync(TimeSpan.FromSeconds(60));
+
+        var calls = await ScriptCallsAsync() - callsBefore;
+        Assert.True(calls < producers * each, $"{producers * each} sends took {calls} script calls; awaiting senders should still share some.");
+        var reserved = await queue.ReserveAsync(producers * each + 1, TimeSpan.FromMinutes(1));
+        Assert.Equal(producers * each + 1, reserved.Messages.Count);
+        // One urgency, so FIFO decides: each producer's messages arrive in the order it sent them.
+        for (var p = 0; p < producers; p++)
+        {
+            var prefix = $"p{p}-";
+            Assert.Equal(Enumerable.Range(0, each).Select(i => prefix + i), reserved.Messages.Select(m => m.Id).Where(id => id.StartsWith(prefix, StringComparison.Ordinal)));
+        }
+    }
+
+    [RedisFact]
     public async Task A_bad_message_fails_only_its_own_sender()
     {
         var (queue, _) = await OpenQueueAsync("coalescing", "orders");
