@@ -173,20 +173,42 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The count or lease is not positive.</exception>
     public async Task<ReserveResult> ReserveAsync(int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default) =>
-        (await AcknowledgeAndReserveAsync([], maxMessages, lease, cancellationToken).ConfigureAwait(false)).Reserved;
+        (await AcknowledgeAndReserveByTokenAsync([], maxMessages, lease, cancellationToken).ConfigureAwait(false)).Reserved;
 
     /// <summary>
     /// Acknowledges finished messages and reserves up to <paramref name="maxMessages"/> new ones, in one round trip and
     /// one atomic script: the acknowledgements first, then what <see cref="ReserveAsync"/> does. A consumer that
     /// settles and refills its free slots this way needs one round trip per batch instead of one per message.
     /// </summary>
-    /// <param name="acknowledgements">Messages held under a lease to delete (may be empty).</param>
+    /// <param name="finished">Messages of this queue, held under their leases, to delete (may be empty).</param>
     /// <param name="maxMessages">How many messages to reserve (0 only acknowledges and does the housekeeping).</param>
     /// <param name="lease">The lease of the reserved messages.</param>
     /// <param name="cancellationToken">Cancels before the call is sent.</param>
+    /// <exception cref="ArgumentException">A finished message is null or was reserved from another queue.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The count is negative or the lease is not positive.</exception>
+    public Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveAsync(IReadOnlyList<ReservedMessage> finished, int maxMessages, TimeSpan lease,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(finished);
+        var leases = new (string Id, long LeaseToken)[finished.Count];
+        for (var i = 0; i < finished.Count; i++)
+        {
+            var message = finished[i] ?? throw new ArgumentException($"Finished message {i} is null.", nameof(finished));
+            if (message.QueueName != Name)
+                throw new ArgumentException($"Message {message.Id} was reserved from queue '{message.QueueName}', not '{Name}'.", nameof(finished));
+            leases[i] = (message.Id, message.LeaseToken);
+        }
+
+        return AcknowledgeAndReserveByTokenAsync(leases, maxMessages, lease, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="AcknowledgeAndReserveAsync"/> for messages named by id and lease token (what the transport's receive
+    /// loop keeps).
+    /// </summary>
     /// <exception cref="ArgumentException">A message id is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The count is negative or the lease is not positive.</exception>
-    internal async Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveAsync(IReadOnlyList<(string Id, long LeaseToken)> acknowledgements,
+    internal async Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveByTokenAsync(IReadOnlyList<(string Id, long LeaseToken)> acknowledgements,
         int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(acknowledgements);

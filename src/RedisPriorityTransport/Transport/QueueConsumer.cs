@@ -198,7 +198,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     {
                         free = Math.Max(0, free);
                         requested += free;
-                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, queue.AcknowledgeAndReserveAsync(
+                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, queue.AcknowledgeAndReserveByTokenAsync(
                             acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), free, Lease)));
                         continue;
                     }

@@ -15,7 +15,9 @@ public enum RawConsumerShape
 
     /// <summary>
     /// One loop per endpoint that reserves as many messages as there are free slots (one script call) and hands them
-    /// to handler tasks: one waiter per endpoint, however high the concurrency.
+    /// to handler tasks: one waiter per endpoint, however high the concurrency. The messages finished since its last
+    /// call are acknowledged by the same call (<see cref="RedisPriorityQueue.AcknowledgeAndReserveAsync"/>), as the
+    /// transport's receive loop does.
     /// </summary>
     OneReserveLoop,
 }
@@ -91,6 +93,7 @@ public sealed class RawEngineContender(BenchmarkRedis redis, RawConsumerShape sh
         {
             var token = _stop.Token;
             using var freeSlots = new SemaphoreSlim(concurrency, concurrency);
+            var finished = new System.Collections.Concurrent.ConcurrentQueue<ReservedMessage>();
             var handlers = new List<Task>();
             while (!token.IsCancellationRequested)
             {
@@ -106,10 +109,16 @@ public sealed class RawEngineContender(BenchmarkRedis redis, RawConsumerShape sh
                 var slots = 1;
                 while (slots < concurrency && freeSlots.Wait(0))
                     slots++;
+                var acknowledgements = new List<ReservedMessage>();
+                while (finished.TryDequeue(out var done))
+                    acknowledgements.Add(done);
                 ReserveResult reserved;
                 try
                 {
-                    reserved = await queue.ReserveOrWaitAsync(slots, Lease, TimeSpan.FromSeconds(1), token);
+                    // The finished messages ride on the reserve; only an empty queue makes the loop wait.
+                    reserved = (await queue.AcknowledgeAndReserveAsync(acknowledgements, slots, Lease, token)).Reserved;
+                    if (reserved.Messages.Count == 0)
+                        reserved = await queue.ReserveOrWaitAsync(slots, Lease, TimeSpan.FromSeconds(1), token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -120,14 +129,14 @@ public sealed class RawEngineContender(BenchmarkRedis redis, RawConsumerShape sh
                 if (slots > reserved.Messages.Count)
                     freeSlots.Release(slots - reserved.Messages.Count);
                 foreach (var message in reserved.Messages)
-                    handlers.Add(HandleAndAcknowledgeAsync(message, freeSlots));
+                    handlers.Add(HandleAsync(message, finished, freeSlots));
                 handlers.RemoveAll(task => task.IsCompleted);
             }
 
             await Task.WhenAll(handlers);
         }
 
-        async Task HandleAndAcknowledgeAsync(ReservedMessage message, SemaphoreSlim freeSlots)
+        async Task HandleAsync(ReservedMessage message, System.Collections.Concurrent.ConcurrentQueue<ReservedMessage> finished, SemaphoreSlim freeSlots)
         {
             try
             {
@@ -135,7 +144,7 @@ public sealed class RawEngineContender(BenchmarkRedis redis, RawConsumerShape sh
                 var body = JsonSerializer.Deserialize<BenchMessage>(message.Body)
                     ?? throw new InvalidOperationException($"Message {message.Id} has an empty body.");
                 await recorder.HandleAsync(body);
-                await queue.AcknowledgeAsync(message.Id, message.LeaseToken);
+                finished.Enqueue(message);
             }
             finally
             {

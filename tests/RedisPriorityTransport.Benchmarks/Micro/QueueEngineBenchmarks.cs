@@ -141,7 +141,7 @@ public class ReserveBenchmarks() : EngineBenchmarkBase("reserve")
     public async Task<int> EngineAcknowledgeAndReserveInOneCall()
     {
         var held = _held ?? throw new InvalidOperationException("The iteration setup reserved no message.");
-        var result = await _queue.AcknowledgeAndReserveAsync([(held.Id, held.LeaseToken)], 1, TimeSpan.FromSeconds(30));
+        var result = await _queue.AcknowledgeAndReserveByTokenAsync([(held.Id, held.LeaseToken)], 1, TimeSpan.FromSeconds(30));
         if (result.Reserved.Messages.Count == 0)
             throw new InvalidOperationException("The engine queue ran dry; the iteration setup did not fill it.");
         _held = result.Reserved.Messages[0];

@@ -36,7 +36,7 @@ public class DuplicateDetectionTests(ITestOutputHelper output) : QueueTestBase
         Assert.True(await queue.AcknowledgeAsync("acked", reserved["acked"].LeaseToken));
         Assert.NotNull(await queue.MoveAsync("moved", reserved["moved"].LeaseToken, queue.ErrorQueueName, "test"));
         Assert.True(await queue.CancelAsync("cancelled"));
-        var settledInReserve = await queue.AcknowledgeAndReserveAsync([("batch-acked", reserved["batch-acked"].LeaseToken)], 0, TimeSpan.FromMinutes(1));
+        var settledInReserve = await queue.AcknowledgeAndReserveByTokenAsync([("batch-acked", reserved["batch-acked"].LeaseToken)], 0, TimeSpan.FromMinutes(1));
         Assert.Equal([true], settledInReserve.Acknowledged);
         // Dead-lettered by an expired lease past the maximum delivery count.
         await queue.EnqueueAsync(Message("expired"));
@@ -89,7 +89,7 @@ public class DuplicateDetectionTests(ITestOutputHelper output) : QueueTestBase
         var acknowledgements = new List<(string, long)>();
         while (true)
         {
-            var result = await queue.AcknowledgeAndReserveAsync(acknowledgements, 1000, TimeSpan.FromMinutes(1));
+            var result = await queue.AcknowledgeAndReserveByTokenAsync(acknowledgements, 1000, TimeSpan.FromMinutes(1));
             acknowledgements = result.Reserved.Messages.Select(m => (m.Id, m.LeaseToken)).ToList();
             if (acknowledgements.Count == 0)
                 break;

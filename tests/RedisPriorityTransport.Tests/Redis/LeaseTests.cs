@@ -141,22 +141,28 @@ public class LeaseTests : QueueTestBase
         Assert.Equal(["a", "b"], first.Select(m => m.Id));
 
         // One acknowledgement is current, one carries a wrong token: only the current one deletes its message.
-        var result = await queue.AcknowledgeAndReserveAsync([("a", first[0].LeaseToken), ("b", first[1].LeaseToken + 1000)], 5, Long);
+        var result = await queue.AcknowledgeAndReserveByTokenAsync([("a", first[0].LeaseToken), ("b", first[1].LeaseToken + 1000)], 5, Long);
         Assert.Equal([true, false], result.Acknowledged);
         Assert.Equal(["d", "c"], result.Reserved.Messages.Select(m => m.Id));
         var counts = await queue.GetCountsAsync();
         Assert.Equal((0L, 3L), (counts.Ready, counts.InFlight));
 
-        // Acknowledging only (no slot free) still settles.
-        var settle = await queue.AcknowledgeAndReserveAsync(
-            [("b", first[1].LeaseToken), ("d", result.Reserved.Messages[0].LeaseToken), ("c", result.Reserved.Messages[1].LeaseToken)], 0, Long);
+        // Acknowledging only (no slot free) still settles; the public form takes the reserved messages themselves.
+        var settle = await queue.AcknowledgeAndReserveAsync([first[1], .. result.Reserved.Messages], 0, Long);
         Assert.Equal([true, true, true], settle.Acknowledged);
         Assert.Empty(settle.Reserved.Messages);
         Assert.Equal(0, (await queue.GetCountsAsync()).InFlight);
         Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":messages") || k.ToString().EndsWith(":tokens"));
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => queue.AcknowledgeAndReserveAsync([], -1, Long));
-        await Assert.ThrowsAsync<ArgumentException>(() => queue.AcknowledgeAndReserveAsync([("", 1)], 1, Long));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => queue.AcknowledgeAndReserveByTokenAsync([], -1, Long));
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.AcknowledgeAndReserveByTokenAsync([("", 1)], 1, Long));
+        var other = Queue("invoices");
+        await other.EnqueueAsync(Message("x"));
+        var foreign = (await other.ReserveAsync(1, Long)).Messages[0];
+        var wrongQueue = await Assert.ThrowsAsync<ArgumentException>(() => queue.AcknowledgeAndReserveAsync([foreign], 1, Long));
+        Assert.Contains("'invoices'", wrongQueue.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.AcknowledgeAndReserveAsync([null!], 1, Long));
+        Assert.Equal(1, (await other.GetCountsAsync()).InFlight);
     }
 
     [RedisFact]

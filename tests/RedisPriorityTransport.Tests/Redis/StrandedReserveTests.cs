@@ -26,7 +26,7 @@ public sealed class StrandedReserveTests : QueueTestBase
         await using var consumer = new RedisPriorityQueue(connection, "orders", settings);
         var unknown = Enumerable.Range(0, 300_000).Select(i => ($"unknown-{i}", 1L)).ToArray();
 
-        await Assert.ThrowsAnyAsync<RedisTimeoutException>(() => consumer.AcknowledgeAndReserveAsync(unknown, 3, TimeSpan.FromMinutes(5)));
+        await Assert.ThrowsAnyAsync<RedisTimeoutException>(() => consumer.AcknowledgeAndReserveByTokenAsync(unknown, 3, TimeSpan.FromMinutes(5)));
 
         // The script did run; its three messages come back to the ready set at once (not after the 5-minute lease)...
         await Eventually.HoldsAsync(async () => await observer.GetCountsAsync() is { Ready: 3, InFlight: 0 }, TimeSpan.FromSeconds(20),
