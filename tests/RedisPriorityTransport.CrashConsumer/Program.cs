@@ -3,6 +3,9 @@
 //   ready                                  the bus has started
 //   started <id> <delivery count>          a handler started
 //   finished <id> [<delivery count>]       a handler returned (the acknowledgement follows it)
+//   clock <id> <timestamp>                 after a StreamJob's start: Stopwatch.GetTimestamp() at the start, a monotonic
+//                                          clock all processes of the machine share, so a test can time starts without
+//                                          depending on when it reads the lines
 // CrashJob: the first delivery of a job whose Hang flag is set never finishes.
 // StreamJob: works WorkMs milliseconds, then finishes.
 // PoisonJob: kills its own process (SIGKILL) every time it is delivered.
@@ -85,7 +88,9 @@ namespace RedisPriorityTransport.CrashConsumer
         public async Task Consume(ConsumeContext<StreamJob> context)
         {
             var deliveries = Deliveries.Of(context);
+            var startedAt = Stopwatch.GetTimestamp();
             Console.WriteLine($"started {context.Message.JobId} {deliveries}");
+            Console.WriteLine($"clock {context.Message.JobId} {startedAt}");
             await Task.Delay(context.Message.WorkMs, context.CancellationToken);
             Console.WriteLine($"finished {context.Message.JobId} {deliveries}");
         }

@@ -77,24 +77,28 @@ public sealed class ProcessAdminTests(ITestOutputHelper output) : TransportTestB
             await Task.WhenAll(chunk.Select(i => jobs.Send(new StreamJob($"hook{i}", WorkMs: 0))));
         await Admin.SetRateLimitAsync(queueName, new RateLimit(perWindow, window), "ops", "partner allows 100/s");
 
-        // Start times as the lines arrive, on one clock for both processes.
-        var clock = Stopwatch.StartNew();
-        var starts = new ConcurrentQueue<(TimeSpan At, int Process)>();
+        // Start times as the processes took them (Stopwatch.GetTimestamp, one monotonic clock for every process of the
+        // machine), not as the lines arrive: on a loaded machine lines arrive in bunches, and a bunch read just after
+        // the measurement began would count starts made before it.
+        var starts = new ConcurrentQueue<(long At, int Process)>();
         void OnLine(ConsumerProcess process, string line)
         {
-            if (line.StartsWith("started ", StringComparison.Ordinal))
-                starts.Enqueue((clock.Elapsed, process.Number));
+            if (line.StartsWith("clock ", StringComparison.Ordinal))
+                starts.Enqueue((long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture), process.Number));
         }
 
         using var first = await ConsumerProcess.StartAsync(Redis.Configuration, KeyPrefix, queueName, lockMs: 5000, concurrency: 4, number: 1, onLine: OnLine);
         using var second = await ConsumerProcess.StartAsync(Redis.Configuration, KeyPrefix, queueName, lockMs: 5000, concurrency: 4, number: 2, onLine: OnLine);
-        // Measure once both run: from the second process's first start, over four seconds (40 windows).
-        await second.WaitUntilAsync(() => second.StartedCount > 0, Patience, "the second process to start a job");
+        // Measure once both run: from the second process's first start, over four seconds (40 windows), and read on
+        // until each process has started a job after the end.
+        await second.WaitUntilAsync(() => starts.Any(s => s.Process == 2), Patience, "the second process to start a job");
         var from = starts.Where(s => s.Process == 2).Min(s => s.At);
         var measured = TimeSpan.FromSeconds(4);
-        await second.WaitUntilAsync(() => clock.Elapsed > from + measured + TimeSpan.FromMilliseconds(200), Patience, "the measurement to end");
+        var to = from + (long)(measured.TotalSeconds * Stopwatch.Frequency);
+        await second.WaitUntilAsync(() => starts.Any(s => s.Process == 1 && s.At >= to) && starts.Any(s => s.Process == 2 && s.At >= to), Patience,
+            "both processes to start a job after the measurement");
 
-        var inWindow = starts.Where(s => s.At >= from && s.At < from + measured).ToArray();
+        var inWindow = starts.Where(s => s.At >= from && s.At < to).ToArray();
         var rate = inWindow.Length / measured.TotalSeconds;
         var expected = perWindow / window.TotalSeconds;
         output.WriteLine($"limit {perWindow} per {window.TotalMilliseconds} ms = {expected}/s; measured {rate:0.0}/s over {measured.TotalSeconds} s " +
