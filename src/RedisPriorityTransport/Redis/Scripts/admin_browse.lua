@@ -53,7 +53,10 @@ local function emit(member, score)
   local m = parse_record(record)
   if not matches(m) then return false end
   local deliveries = 0
-  if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end
+  if messages == q.messages then
+    -- Stored are the deliveries that ended unsettled; a message in flight is in the next one.
+    deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') + (state == 'inflight' and 1 or 0)
+  end
   out[#out + 1] = id
   out[#out + 1] = score
   out[#out + 1] = m and tonumber(m.u) or 0

@@ -29,6 +29,9 @@ if not score then return { 'none', now } end
 local record = redis.call('HGET', messages, id)
 if not record then return { 'none', now } end
 local deliveries = 0
-if messages == q.messages then deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') end
+if messages == q.messages then
+  -- Stored are the deliveries that ended unsettled; a message in flight is in the next one.
+  deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') + (state == 'inflight' and 1 or 0)
+end
 local m = parse_record(record)
 return { state, now, score, record, deliveries, m and message_types(m.h, m.body) or '' }

@@ -3,7 +3,7 @@
 -- consumer got it. The client names the reserve by the lease tokens it asked for; the messages are found by token
 -- (in their in-flight members).
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready inflight sequence messages deliveries
+--@keys ready inflight sequence messages
 -- ARGV[1] lease token prefix    ARGV[2] first token counter    ARGV[3] number of tokens    ARGV[4] wake channel
 -- Returns: how many messages were given back.
 --@include includes/make_ready
@@ -18,7 +18,6 @@ for _, member in ipairs(members) do
     local n = tonumber(string.sub(token, #prefix + 1))
     if n and n >= first and n < first + count then
       redis.call('ZREM', q.inflight, member)
-      if redis.call('HINCRBY', q.deliveries, id, -1) <= 0 then redis.call('HDEL', q.deliveries, id) end
       local err = make_ready(q.ready, q.sequence, q.messages, id)
       if err then return err end
       given = given + 1

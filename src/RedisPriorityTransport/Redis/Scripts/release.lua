@@ -17,8 +17,8 @@ local id = ARGV[1]
 if not end_lease(q, id, ARGV[2]) then
   return 0
 end
-if ARGV[4] == '1' then
-  redis.call('HINCRBY', q.deliveries, id, -1)
+if ARGV[4] ~= '1' then
+  redis.call('HINCRBY', q.deliveries, id, 1)
 end
 if ARGV[6] and ARGV[6] ~= '' then
   local m = parse_record(redis.call('HGET', q.messages, id))

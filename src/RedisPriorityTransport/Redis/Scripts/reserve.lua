@@ -29,8 +29,11 @@ local now = now_ms()
 local acknowledged = {}
 local ack_count = tonumber(ARGV[6] or '0')
 local window_ms = tonumber(ARGV[7 + 2 * ack_count])
+-- The deliveries hash counts only deliveries that ended unsettled: while no message was redelivered it does not
+-- exist, and neither acknowledging nor reserving needs a command per message for it.
+local any_redelivered = ack_count > 0 and redis.call('EXISTS', q.deliveries) == 1
 for i = 1, ack_count do
-  acknowledged[i] = acknowledge(q, ARGV[5 + 2 * i], ARGV[6 + 2 * i], window_ms, now)
+  acknowledged[i] = acknowledge(q, ARGV[5 + 2 * i], ARGV[6 + 2 * i], window_ms, now, any_redelivered)
 end
 trim_settled(q, now)
 
@@ -51,6 +54,7 @@ local admitted, reopens_in, spend = admission(q.control, max_messages, now)
 if admitted > 0 then
   local popped = redis.call('ZPOPMIN', q.ready, admitted)
   spend(#popped / 2)
+  any_redelivered = #popped > 0 and redis.call('EXISTS', q.deliveries) == 1
   for i = 1, #popped, 2 do
     local id = popped[i]
     local record = redis.call('HGET', q.messages, id)
@@ -61,7 +65,8 @@ if admitted > 0 then
       redis.call('ZADD', q.inflight, expiry, lease_member(id, token))
       out[#out + 1] = id
       out[#out + 1] = record
-      out[#out + 1] = redis.call('HINCRBY', q.deliveries, id, 1)
+      -- This delivery, and those before it that ended unsettled.
+      out[#out + 1] = any_redelivered and tonumber(redis.call('HGET', q.deliveries, id) or '0') + 1 or 1
       out[#out + 1] = token
     end
   end

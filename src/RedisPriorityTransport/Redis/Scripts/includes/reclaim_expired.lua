@@ -11,7 +11,8 @@ local function reclaim_expired(q, max_deliveries, reason_header, now, limit, win
     redis.call('ZREM', q.inflight, member)
     local id = id_of_member(member)
     if redis.call('HEXISTS', q.messages, id) == 1 then
-      local deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0')
+      -- The deliveries that ended unsettled, this expired one included.
+      local deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') + 1
       if deliveries >= max_deliveries then
         redis.call('HDEL', q.deliveries, id)
         local moved = move_message(q.messages, id, q.error.messages, q.error.ready, q.error.sequence, reason_header,
@@ -20,6 +21,7 @@ local function reclaim_expired(q, max_deliveries, reason_header, now, limit, win
         remember_settled(q, id, window_ms, now)
         dead = dead + 1
       else
+        redis.call('HSET', q.deliveries, id, deliveries)
         local err = make_ready(q.ready, q.sequence, q.messages, id)
         if err then return err end
         returned = returned + 1
