@@ -48,6 +48,29 @@ public class LeaseTests : QueueTestBase
     }
 
     [RedisFact]
+    public async Task Only_deliveries_that_end_unsettled_are_written_down()
+    {
+        var queue = Queue();
+        await queue.EnqueueBatchAsync([Message("calm"), Message("bumpy")]);
+        var calm = (await queue.ReserveAsync(1, Long)).Messages.Single();
+        Assert.Equal(("calm", 1), (calm.Id, calm.DeliveryCount));
+        // A first delivery writes nothing: no delivery count hash exists while no message came back.
+        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":deliveries"));
+        Assert.True(await queue.AcknowledgeAsync("calm", calm.LeaseToken));
+
+        var bumpy = (await queue.ReserveAsync(1, Long)).Messages.Single();
+        Assert.True(await queue.ReleaseAsync("bumpy", bumpy.LeaseToken));
+        var again = (await queue.ReserveAsync(1, Long)).Messages.Single();
+        Assert.Equal(("bumpy", 2), (again.Id, again.DeliveryCount));
+        // Given back without counting (as a stopping consumer does): the count stays.
+        Assert.True(await queue.ReleaseAsync("bumpy", again.LeaseToken, countDelivery: false));
+        var third = (await queue.ReserveAsync(1, Long)).Messages.Single();
+        Assert.Equal(2, third.DeliveryCount);
+        Assert.True(await queue.AcknowledgeAsync("bumpy", third.LeaseToken));
+        Assert.DoesNotContain(KeysOfThisTest(), k => k.ToString().EndsWith(":deliveries"));
+    }
+
+    [RedisFact]
     public async Task An_expired_lease_returns_the_message_to_its_original_place_with_one_more_delivery()
     {
         var queue = Queue();
