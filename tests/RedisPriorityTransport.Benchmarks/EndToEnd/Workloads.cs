@@ -94,6 +94,8 @@ public sealed class BurstThroughputWorkload(string name = "burst", int? producer
         var clientBefore = ProcessCpu.Read();
         var rabbitBefore = CpuMeter.ReadRabbitMq();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var workItemsBefore = ThreadPool.CompletedWorkItemCount;
+        var switchesBefore = ProcessCpu.ContextSwitches();
         var clock = Stopwatch.StartNew();
         await PublishAllAsync(run, plans, inFlight);
         var published = clock.Elapsed;
@@ -102,9 +104,14 @@ public sealed class BurstThroughputWorkload(string name = "burst", int? producer
         var clientAfter = ProcessCpu.Read();
         var rabbit = CpuMeter.ReadRabbitMq() - rabbitBefore;
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
+        var switches = ProcessCpu.ContextSwitches() - switchesBefore;
         var redis = (await CpuMeter.ReadRedisAsync()).Since(redisBefore);
-        return Figures(contender, plans.Length, finished ? elapsed.TotalSeconds : double.NaN, published.TotalSeconds,
+        var figures = Figures(contender, plans.Length, finished ? elapsed.TotalSeconds : double.NaN, published.TotalSeconds,
             (clientAfter.User - clientBefore.User, clientAfter.System - clientBefore.System), rabbit, redis, redis.ScriptCalls, (double)allocated / plans.Length);
+        figures.Add(Figure(contender, "client thread-pool work items per message", (double)workItems / plans.Length, showRatio: false));
+        figures.Add(Figure(contender, "client context switches per message (voluntary + involuntary, all threads)", (double)switches / plans.Length, showRatio: false));
+        return figures;
     }
 
     List<Measurement> Figures(IContender contender, int messages, double elapsedSeconds, double publishSeconds, (TimeSpan User, TimeSpan System) client,
