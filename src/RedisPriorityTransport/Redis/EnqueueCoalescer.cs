@@ -9,9 +9,7 @@ namespace RedisPriorityTransport.Redis;
 /// what a plain call costs, with no added wait); otherwise the first sender to find no flush scheduled schedules one on the
 /// thread pool, and that flush drains whatever has arrived by then into one script call. A flush never waits for the
 /// batches before it: many batches are in flight at once, pipelined on the connection like separate calls. Each sender
-/// awaits its own entry's result. The senders of a batch go on, one after another, on the thread that took its reply;
-/// what they send next is sent from that thread as one batch once the last of them has gone on, without a hop to the
-/// thread pool.
+/// awaits its own entry's result.
 /// </summary>
 /// <remarks>
 /// Order is kept: a flush hands its call to the connection before it lets the next flush start, so Redis runs the
@@ -32,10 +30,6 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
     int _flushing;
     // Script calls sent and not yet answered.
     int _inFlight;
-    // The coalescer whose batch this thread is completing: its senders run on here and enqueue their next messages,
-    // which the completing thread sends once all of them have gone on (no hop to the thread pool).
-    [ThreadStatic]
-    static EnqueueCoalescer? t_completing;
 
     /// <param name="send">Runs the enqueue script with the given arguments (the wake channel, then 7 values a message).</param>
     /// <param name="wakeChannel">The queue's wake-up channel, the script's first argument.</param>
@@ -50,8 +44,6 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
     {
         var entry = new Entry(encoded, bodyBytes);
         _entries.Enqueue(entry);
-        if (t_completing == this)
-            return entry.Result.Task;
         if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
         {
             if (Volatile.Read(ref _inFlight) == 0)
@@ -128,39 +120,24 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
 
     async Task Complete(Task<RedisResult> call, List<Entry> batch)
     {
-        RedisResult[]? results = null;
-        Exception? failure = null;
+        RedisResult[] results;
         try
         {
             results = (RedisResult[])(await call.ConfigureAwait(false))!;
         }
         catch (Exception exception)
         {
-            failure = exception;
+            Interlocked.Decrement(ref _inFlight);
+            foreach (var entry in batch)
+                entry.Result.TrySetException(exception);
+            return;
         }
 
-        // The senders go on here, one after another, while this batch still counts as in flight: the sends they make
-        // next wait in the queue, and this thread sends them as one batch when the last sender has gone on.
-        var outer = t_completing;
-        t_completing = this;
-        try
-        {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (failure is null)
-                    batch[i].Result.TrySetResult((long)results![i] == 1);
-                else
-                    batch[i].Result.TrySetException(failure);
-            }
-        }
-        finally
-        {
-            t_completing = outer;
-        }
-
+        // The senders go on while this batch still counts as in flight, so the sends they make next join one scheduled
+        // flush instead of each going out alone.
+        for (var i = 0; i < batch.Count; i++)
+            batch[i].Result.TrySetResult((long)results[i] == 1);
         Interlocked.Decrement(ref _inFlight);
-        if (!_entries.IsEmpty && Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
-            FlushInline();
     }
 
     sealed class Entry(RedisValue[] encoded, int bodyBytes)

@@ -83,6 +83,22 @@ public sealed class EnqueueCoalescingTests : DedicatedRedisTestBase
     }
 
     [RedisFact]
+    public async Task A_sender_that_blocks_on_its_next_send_where_its_last_one_resumed_it_is_not_stuck()
+    {
+        // Sync over async, as older code does: resumed by its send's reply (on the thread that completes the batch), the
+        // sender waits for its next send without awaiting. That send must go out from another thread.
+        var (queue, _) = await OpenQueueAsync("coalescing", "orders");
+        await queue.EnqueueAsync(new QueueMessage("warm", "w"u8.ToArray()));
+        var blockedSends = Enumerable.Range(0, 8).Select(i => queue.EnqueueAsync(new QueueMessage($"first{i}", "x"u8.ToArray()))
+            .ContinueWith(_ => queue.EnqueueAsync(new QueueMessage($"second{i}", "x"u8.ToArray())).GetAwaiter().GetResult().Added,
+                TaskContinuationOptions.ExecuteSynchronously))
+            .ToArray();
+        var added = await Task.WhenAll(blockedSends).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(added, Assert.True);
+        Assert.Equal(17, (await queue.GetCountsAsync()).Ready);
+    }
+
+    [RedisFact]
     public async Task A_bad_message_fails_only_its_own_sender()
     {
         var (queue, _) = await OpenQueueAsync("coalescing", "orders");
