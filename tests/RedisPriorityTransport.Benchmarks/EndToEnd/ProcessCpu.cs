@@ -31,14 +31,14 @@ public static class ProcessCpu
     }
 
     /// <summary>
-    /// Context switches of the whole process so far, voluntary and involuntary (<c>getrusage(RUSAGE_SELF)</c>): a
-    /// thread that blocks and is woken again costs one, so they count the waits and hand-overs between threads. 0 where
-    /// getrusage is unavailable.
+    /// Context switches of the whole process so far (<c>getrusage(RUSAGE_SELF)</c>): voluntary ones (a thread blocked
+    /// and was woken again: the waits and hand-overs between threads) and involuntary ones (a runnable thread was
+    /// preempted: more threads wanted the cores than there are). Zeros where getrusage is unavailable.
     /// </summary>
-    public static long ContextSwitches()
+    public static (long Voluntary, long Involuntary) ContextSwitches()
     {
         if (!OperatingSystem.IsLinux())
-            return 0;
+            return (0, 0);
         // struct rusage on 64-bit Linux: two timevals (4 longs), then 14 longs; ru_nvcsw and ru_nivcsw are the last two.
         Span<long> usage = stackalloc long[18];
         unsafe
@@ -46,11 +46,11 @@ public static class ProcessCpu
             fixed (long* buffer = usage)
             {
                 if (GetResourceUsage(0, buffer) != 0)
-                    return 0;
+                    return (0, 0);
             }
         }
 
-        return usage[16] + usage[17];
+        return (usage[16], usage[17]);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
