@@ -22,18 +22,26 @@ internal static class LuaScripts
     /// Runs a script by its SHA-1 (EVALSHA); when the server does not know it (NOSCRIPT after a restart, a failover or
     /// SCRIPT FLUSH) sends the source once (EVAL), which also caches it again. StackExchange.Redis's own
     /// <c>ScriptEvaluateAsync(string)</c> does the same, but surfaces a connection reset during an outage as a bare
-    /// socket exception instead of a <see cref="RedisConnectionException"/>, which the transport's fault handling and
-    /// callers rely on (TransportRedisRestartTests).
+    /// socket exception; so, rarely, does a plain EVALSHA that was on its way when the connection reset. Either is
+    /// rethrown as the <see cref="RedisConnectionException"/> the transport's fault handling and callers rely on
+    /// (<see cref="BareSocketFailures"/>, TransportRedisRestartTests).
     /// </summary>
     public static async Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, RedisKey[] keys, RedisValue[] values)
     {
         try
         {
-            return await database.ScriptEvaluateAsync(script.Sha1, keys, values).ConfigureAwait(false);
+            try
+            {
+                return await database.ScriptEvaluateAsync(script.Sha1, keys, values).ConfigureAwait(false);
+            }
+            catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+            {
+                return await database.ScriptEvaluateAsync(script.Source, keys, values).ConfigureAwait(false);
+            }
         }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (Exception exception) when (BareSocketFailures.Is(exception))
         {
-            return await database.ScriptEvaluateAsync(script.Source, keys, values).ConfigureAwait(false);
+            throw BareSocketFailures.AsConnectionFailure(exception, $"script '{script.Name}'");
         }
     }
 }

@@ -4,6 +4,7 @@ using MassTransit.Context;
 using MassTransit.Middleware;
 using MassTransit.Transports;
 using RedisPriorityTransport.Monitoring;
+using RedisPriorityTransport.Redis;
 
 namespace RedisPriorityTransport.Transport;
 
@@ -82,7 +83,15 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
             return;
         }
 
-        await _transport.FanOutAsync(_topics!, queueName => EnqueueTo(queueName, message, sendContext.CancellationToken)).ConfigureAwait(false);
+        try
+        {
+            await _transport.FanOutAsync(_topics!, queueName => EnqueueTo(queueName, message, sendContext.CancellationToken)).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (BareSocketFailures.Is(exception))
+        {
+            // The topic registry's reads are single commands, not scripts: their socket failures get the same type here.
+            throw BareSocketFailures.AsConnectionFailure(exception, $"the publish to '{EntityName}'");
+        }
     }
 
     async Task EnqueueTo(string queueName, QueueMessage message, CancellationToken cancellationToken)
