@@ -1,3 +1,4 @@
+using RedisPriorityTransport.Redis;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -8,9 +9,12 @@ namespace RedisPriorityTransport.Transport;
 /// </summary>
 internal static class RedisFaults
 {
-    /// <summary>An outage or a connection being replaced: worth retrying (the receive retry policy's filter).</summary>
+    /// <summary>
+    /// An outage or a connection being replaced: worth retrying (the receive retry policy's filter). A bare socket
+    /// failure counts too: StackExchange.Redis sometimes fails a command that was on its way with one.
+    /// </summary>
     public static bool IsTransient(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException;
+        exception is RedisException or TimeoutException or ObjectDisposedException || BareSocketFailures.Is(exception);
 
     static readonly string[] ConfigurationErrors = ["NOPERM", "WRONGPASS", "NOAUTH"];
 

@@ -68,6 +68,20 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
         var delay = sendContext.Delay is { } requested && requested > TimeSpan.Zero ? requested : (TimeSpan?)null;
         var message = new QueueMessage(id, body, priority, headers) { Delay = delay };
 
+        try
+        {
+            await Deliver(sendContext, id, message, delay).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (BareSocketFailures.Is(exception))
+        {
+            // Scripts rethrow them already; the topic registry's reads and a queue's registration are single commands.
+            throw BareSocketFailures.AsConnectionFailure(exception, $"the send to '{EntityName}'");
+        }
+    }
+
+    async Task Deliver<T>(SendContext<T> sendContext, string id, QueueMessage message, TimeSpan? delay)
+        where T : class
+    {
         if (_queueName is not null)
         {
             // A copy of the message being consumed, sent back to its own queue under its own id (MassTransit's
@@ -83,15 +97,7 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
             return;
         }
 
-        try
-        {
-            await _transport.FanOutAsync(_topics!, queueName => EnqueueTo(queueName, message, sendContext.CancellationToken)).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (BareSocketFailures.Is(exception))
-        {
-            // The topic registry's reads are single commands, not scripts: their socket failures get the same type here.
-            throw BareSocketFailures.AsConnectionFailure(exception, $"the publish to '{EntityName}'");
-        }
+        await _transport.FanOutAsync(_topics!, queueName => EnqueueTo(queueName, message, sendContext.CancellationToken)).ConfigureAwait(false);
     }
 
     async Task EnqueueTo(string queueName, QueueMessage message, CancellationToken cancellationToken)

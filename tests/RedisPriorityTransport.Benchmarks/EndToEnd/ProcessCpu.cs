@@ -40,19 +40,10 @@ public static class ProcessCpu
         if (!OperatingSystem.IsLinux())
             return (0, 0);
         // struct rusage on 64-bit Linux: two timevals (4 longs), then 14 longs; ru_nvcsw and ru_nivcsw are the last two.
-        Span<long> usage = stackalloc long[18];
-        unsafe
-        {
-            fixed (long* buffer = usage)
-            {
-                if (GetResourceUsage(0, buffer) != 0)
-                    return (0, 0);
-            }
-        }
-
-        return (usage[16], usage[17]);
+        var usage = new long[18];
+        return GetResourceUsage(0, usage) == 0 ? (usage[16], usage[17]) : (0, 0);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
-    static extern unsafe int GetResourceUsage(int who, long* usage);
+    static extern int GetResourceUsage(int who, [System.Runtime.InteropServices.Out] long[] usage);
 }
