@@ -22,9 +22,9 @@ internal static class LuaScripts
     /// Runs a script by its SHA-1 (EVALSHA); when the server does not know it (NOSCRIPT after a restart, a failover or
     /// SCRIPT FLUSH) sends the source once (EVAL), which also caches it again. StackExchange.Redis's own
     /// <c>ScriptEvaluateAsync(string)</c> does the same, but surfaces a connection reset during an outage as a bare
-    /// socket exception; so, rarely, does a plain EVALSHA that was on its way when the connection reset. Either is
-    /// rethrown as the <see cref="RedisConnectionException"/> the transport's fault handling and callers rely on
-    /// (<see cref="BareSocketFailures"/>, TransportRedisRestartTests).
+    /// socket exception; so, rarely, does a plain EVALSHA that was on its way when the connection reset, and some it
+    /// fails as cancelled. Each is rethrown as the <see cref="RedisConnectionException"/> the transport's fault
+    /// handling and callers rely on (<see cref="UntypedConnectionFailures"/>, TransportRedisRestartTests).
     /// </summary>
     public static async Task<RedisResult> RunAsync(this IDatabaseAsync database, EmbeddedScript script, RedisKey[] keys, RedisValue[] values)
     {
@@ -39,9 +39,9 @@ internal static class LuaScripts
                 return await database.ScriptEvaluateAsync(script.Source, keys, values).ConfigureAwait(false);
             }
         }
-        catch (Exception exception) when (BareSocketFailures.Is(exception))
+        catch (Exception exception) when (UntypedConnectionFailures.Is(exception))
         {
-            throw BareSocketFailures.AsConnectionFailure(exception, $"script '{script.Name}'");
+            throw UntypedConnectionFailures.AsConnectionFailure(exception, $"script '{script.Name}'");
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class RedisFaults
     /// failure counts too: StackExchange.Redis sometimes fails a command that was on its way with one.
     /// </summary>
     public static bool IsTransient(Exception exception) =>
-        exception is RedisException or TimeoutException or ObjectDisposedException || BareSocketFailures.Is(exception);
+        exception is RedisException or TimeoutException or ObjectDisposedException || UntypedConnectionFailures.IsSocketFailure(exception);
 
     static readonly string[] ConfigurationErrors = ["NOPERM", "WRONGPASS", "NOAUTH"];
 

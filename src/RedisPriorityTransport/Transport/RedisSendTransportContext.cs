@@ -72,10 +72,10 @@ internal sealed class RedisSendTransportContext : BaseSendTransportContext, Send
         {
             await Deliver(sendContext, id, message, delay).ConfigureAwait(false);
         }
-        catch (Exception exception) when (BareSocketFailures.Is(exception))
+        catch (Exception exception) when (UntypedConnectionFailures.Is(exception, sendContext.CancellationToken))
         {
             // Scripts rethrow them already; the topic registry's reads and a queue's registration are single commands.
-            throw BareSocketFailures.AsConnectionFailure(exception, $"the send to '{EntityName}'");
+            throw UntypedConnectionFailures.AsConnectionFailure(exception, $"the send to '{EntityName}'");
         }
     }
 
