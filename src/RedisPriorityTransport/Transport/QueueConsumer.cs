@@ -181,6 +181,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         var requested = 0;
         // The last reply had fewer messages than were asked for: the queue is drained, so nothing is reserved ahead.
         var drained = false;
+        // Whether the loop's next sleep stands a reserve offer: not right after an offer came back empty (a paused or
+        // rate-limited queue), so a sender's every call does not wake the loop for nothing.
+        var offerWhileAsleep = true;
         try
         {
             while (true)
@@ -282,15 +285,25 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 }
 
                 drained = messages.Count < oldest.Requested;
+                offerWhileAsleep = !oldest.Offered || messages.Count > 0;
                 if (drained && roundTrips.Count == 0)
                 {
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
-                    // the fallback poll.
+                    // the fallback poll. Meanwhile the free slots stand as an offer: a send from this process to the
+                    // queue reserves for them in its own round trip, and then its reply wakes the loop.
                     var wait = queue.Settings.FallbackPollInterval;
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
                         wait = due;
-                    await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
+                    var offer = offerWhileAsleep ? queue.OfferToReserve(_slotCount - Volatile.Read(ref _occupied) - requested, Lease) : null;
+                    await WaitForSignal(signal, offer is null ? wake : Task.WhenAny(wake, offer.Result), wait, stopping: false).ConfigureAwait(false);
                     drained = false;
+                    if (offer is not null && !queue.TryWithdraw(offer))
+                    {
+                        // Taken: its reserve is a round trip on its way, handled in order like the loop's own.
+                        requested += offer.MaxMessages;
+                        roundTrips.Enqueue(new ReserveRoundTrip([], offer.MaxMessages, offer.Result) { Offered = true });
+                        drained = true;
+                    }
                 }
             }
         }
@@ -324,7 +337,11 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     }
 
     /// <summary>An acknowledge-and-reserve call on its way: what it carries and how many slots it asked for.</summary>
-    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, Task<AcknowledgeAndReserveResult> Reply);
+    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, Task<AcknowledgeAndReserveResult> Reply)
+    {
+        /// <summary>A reserve a sender made for the loop's offer, not a call of the loop's own.</summary>
+        public bool Offered { get; init; }
+    }
 
     async Task WaitForSignal(Task signal, Task? wake, TimeSpan maxWait, bool stopping)
     {
