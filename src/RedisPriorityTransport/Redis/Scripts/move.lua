@@ -1,6 +1,7 @@
 -- Moves a message held under a lease to another queue of the same hash tag (its error or skipped queue),
 -- keeping its priority and body; the reason, the number of deliveries it is moved after (this one included) and extra
--- headers replace headers of the same name (a message moved again, from an error queue to its own, does not grow). Its id is remembered for the duplicate detection window.
+-- headers replace headers of the same name (a message moved again, from an error queue to its own, does not grow).
+-- Its id is remembered for the duplicate detection window.
 -- KEYS, in this order (the script reads them as q.<name>, the destination queue's as q.target.<name>):
 --@keys inflight messages deliveries settled target.ready target.sequence target.messages
 -- ARGV[1] id    ARGV[2] lease token    ARGV[3] reason header    ARGV[4] reason    ARGV[5] extra packed headers
