@@ -28,6 +28,8 @@ public sealed class MarkupTests(DashboardFixture fixture)
         await Expect(page.GetByTestId("body")).ToContainTextAsync("<script>window.__xss = 1;");
         await Expect(page.GetByTestId("headers")).ToContainTextAsync("<img src=x onerror=");
         await Expect(page.GetByTestId("fault")).ToContainTextAsync("<b>bold</b>");
+        // It faulted during its first delivery, and the error queue says so.
+        await Expect(page.GetByTestId("message-deliveries")).ToHaveTextAsync("1");
         Assert.Equal(0, await page.Locator("main img, main b, main script").CountAsync());
         Assert.True(await page.EvaluateAsync<bool>("() => window.__xss === undefined"), "A script from the message ran.");
         Assert.Empty(trouble);

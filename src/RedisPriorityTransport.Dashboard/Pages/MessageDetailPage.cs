@@ -37,7 +37,7 @@ internal static class MessageDetailPage
             <dt>Urgency</dt><dd data-testid="message-urgency">{(int)message.Urgency} · {message.Urgency} ({Format.Band(message.Band)} band)</dd>
             <dt>Event type</dt><dd>{message.EventType ?? "–"}</dd>
             <dt>Message types</dt><dd class="mono">{(message.MessageTypes.Count == 0 ? "–" : string.Join(", ", message.MessageTypes))}</dd>
-            <dt>Deliveries</dt><dd>{message.DeliveryCount}</dd>
+            <dt>Deliveries</dt><dd data-testid="message-deliveries">{message.DeliveryCount}</dd>
             <dt>Enqueued</dt><dd>{Format.Time(message.EnqueuedAt)} ({Format.Age(message.Age)} ago)</dd>
             """);
         if (message.DueAt is not null)

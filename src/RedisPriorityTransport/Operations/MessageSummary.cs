@@ -27,7 +27,11 @@ public record MessageSummary
     /// <summary>Its MassTransit message types (URNs), when known.</summary>
     public IReadOnlyList<string> MessageTypes { get; init; } = [];
 
-    /// <summary>How many times it was delivered to a consumer (0 in the error and skipped queues: a redrive starts it again).</summary>
+    /// <summary>
+    /// How many times it was delivered to a consumer: waiting, the deliveries that ended without settling it; in flight,
+    /// the delivery it is in; in the error or skipped queue, the deliveries it was moved there after (the delivery during
+    /// which it faulted). A redrive starts it again from 0.
+    /// </summary>
     public int DeliveryCount { get; init; }
 
     /// <summary>When it was enqueued (Redis time); for an error or skipped message, when it arrived there.</summary>

@@ -1,15 +1,48 @@
+using System.Reflection;
 using MassTransit;
+using MassTransit.DependencyInjection;
 using MassTransit.Transports;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RedisPriorityTransport.Transport;
 
 namespace RedisPriorityTransport;
 
-/// <summary>Creates the <see cref="IPriorityQueueAdmin"/> of a Redis bus registered with <c>UsingRedis</c>.</summary>
+/// <summary>Creates and registers the <see cref="IPriorityQueueAdmin"/> of a Redis bus registered with <c>UsingRedis</c>.</summary>
 internal static class BusPriorityQueueAdmin
 {
-    public static IPriorityQueueAdmin Create(RedisRegistrationBusFactory factory, IServiceProvider provider)
+    static readonly MethodInfo RegisterForBus = typeof(BusPriorityQueueAdmin).GetMethod(nameof(Register), BindingFlags.Public | BindingFlags.Static,
+        [typeof(IServiceCollection), typeof(Func<IServiceProvider, IPriorityQueueAdmin>)])!;
+
+    /// <summary>
+    /// Registers the admin of the bus <paramref name="configurator"/> configures under that bus's interface: <c>IBus</c>
+    /// for the application's bus, <c>TBus</c> for one added with <c>AddMassTransit&lt;TBus&gt;</c> (see <see cref="Register{TBus}"/>).
+    /// </summary>
+    public static void Register(IBusRegistrationConfigurator configurator, RedisRegistrationBusFactory factory)
+    {
+        // MassTransit's configurator of a MultiBus bus implements IBusRegistrationConfigurator<TBus>; the application's does not.
+        var busType = configurator.GetType().GetInterfaces()
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IBusRegistrationConfigurator<>))
+            ?.GetGenericArguments()[0] ?? typeof(IBus);
+        Func<IServiceProvider, IPriorityQueueAdmin> create = provider => Create(factory, provider);
+        RegisterForBus.MakeGenericMethod(busType).Invoke(null, [configurator, create]);
+    }
+
+    /// <summary>
+    /// Registers one admin for the bus <typeparamref name="TBus"/>: a singleton keyed by <c>typeof(TBus)</c>, the same
+    /// instance as MassTransit's <c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c>, and as the plain <see cref="IPriorityQueueAdmin"/>
+    /// unless an earlier bus registered that.
+    /// </summary>
+    public static void Register<TBus>(IServiceCollection services, Func<IServiceProvider, IPriorityQueueAdmin> admin)
+        where TBus : class, IBus
+    {
+        services.AddKeyedSingleton<IPriorityQueueAdmin>(typeof(TBus), (provider, _) => admin(provider));
+        services.AddSingleton(provider => Bind<TBus>.Create(provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(TBus))));
+        services.TryAddSingleton(provider => provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(TBus)));
+    }
+
+    static IPriorityQueueAdmin Create(RedisRegistrationBusFactory factory, IServiceProvider provider)
     {
         var options = provider.GetService<IOptions<PriorityQueueAdminOptions>>()?.Value ?? new PriorityQueueAdminOptions();
         return new RedisPriorityQueueAdmin(async () =>

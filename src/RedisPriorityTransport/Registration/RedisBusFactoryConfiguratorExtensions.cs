@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using RedisPriorityTransport;
 using RedisPriorityTransport.Transport;
 
@@ -12,8 +11,10 @@ public static class RedisBusFactoryConfiguratorExtensions
     /// <summary>
     /// Uses the Redis priority transport for this bus (also inside <c>AddMassTransit&lt;TBus&gt;</c> and
     /// <c>AddMassTransitTestHarness</c>). Without <c>cfg.Host(...)</c> the bus uses an <c>IConnectionMultiplexer</c>
-    /// registered in the container, else <c>localhost:6379</c>. Also registers <see cref="IPriorityQueueAdmin"/> for the
-    /// bus's queues.
+    /// registered in the container, else <c>localhost:6379</c>. Also registers the <see cref="IPriorityQueueAdmin"/> of the
+    /// bus's queues, keyed by the bus's interface (<c>typeof(IBus)</c> for the application's bus, <c>typeof(TBus)</c> inside
+    /// <c>AddMassTransit&lt;TBus&gt;</c>) and as MassTransit's <c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c>; the plain
+    /// <see cref="IPriorityQueueAdmin"/> is the admin of the first Redis bus registered in the container.
     /// </summary>
     /// <param name="configurator">The bus registration.</param>
     /// <param name="configure">Configures host, ranking and receive endpoints; call <c>cfg.ConfigureEndpoints(context)</c> here.</param>
@@ -23,7 +24,7 @@ public static class RedisBusFactoryConfiguratorExtensions
         ArgumentNullException.ThrowIfNull(configurator);
         var factory = new RedisRegistrationBusFactory(configure);
         configurator.SetBusFactory(factory);
-        // The admin API of this bus's queues (the first Redis bus of the container wins).
-        configurator.TryAddSingleton<IPriorityQueueAdmin>(provider => BusPriorityQueueAdmin.Create(factory, provider));
+        // The admin API of this bus's queues, keyed by the bus; the plain one is the first Redis bus's.
+        BusPriorityQueueAdmin.Register(configurator, factory);
     }
 }

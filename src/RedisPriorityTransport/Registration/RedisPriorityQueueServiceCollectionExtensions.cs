@@ -12,7 +12,9 @@ public static class RedisPriorityQueueServiceCollectionExtensions
     /// <summary>
     /// Adds a MassTransit bus on the Redis priority transport. When no MassTransit bus is registered yet it becomes the
     /// application's <see cref="IBus"/>; when one is (in-memory, RabbitMQ, …) that bus is left alone and the Redis bus is
-    /// added as a second bus. Either way it is available as <see cref="IRedisPriorityBus"/> and starts with the host.
+    /// added as a second bus. Either way it is available as <see cref="IRedisPriorityBus"/> and starts with the host, and
+    /// its <see cref="IPriorityQueueAdmin"/> is keyed by <c>typeof(IRedisPriorityBus)</c> (and bound as
+    /// <c>Bind&lt;IRedisPriorityBus, IPriorityQueueAdmin&gt;</c>).
     /// Options bind from the configuration section <c>RedisPriorityQueue</c>, then <paramref name="configureOptions"/> runs.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -49,6 +51,8 @@ public static class RedisPriorityQueueServiceCollectionExtensions
                 x.UsingRedis(Configure);
             });
             services.AddSingleton<IRedisPriorityBus>(provider => new RedisPriorityBus(provider.GetRequiredService<IBusControl>()));
+            // Its admin under IRedisPriorityBus too, as when it is a second bus.
+            BusPriorityQueueAdmin.Register<IRedisPriorityBus>(services, provider => provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IBus)));
         }
 
         return services;

@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using RedisPriorityTransport.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -20,6 +21,15 @@ public sealed class AdminRegistrationTests : IAsyncLifetime
     {
         public Task Consume(ConsumeContext<Parcel> context) => Task.CompletedTask;
     }
+
+    public sealed record Letter(string Text);
+
+    public sealed class LetterConsumer : IConsumer<Letter>
+    {
+        public Task Consume(ConsumeContext<Letter> context) => Task.CompletedTask;
+    }
+
+    public interface IPostBus : IBus;
 
     [RedisFact]
     public async Task UsingRedis_registers_an_admin_over_the_bus_queues()
@@ -52,6 +62,83 @@ public sealed class AdminRegistrationTests : IAsyncLifetime
         finally
         {
             await bus.StopAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [RedisFact]
+    public async Task Each_redis_bus_of_a_container_has_its_own_admin_keyed_by_its_bus_type()
+    {
+        var secondPrefix = RedisTestServer.NewKeyPrefix();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<ParcelConsumer>();
+            x.UsingRedis((context, cfg) =>
+            {
+                cfg.Host(_redis.Configuration, h => h.KeyPrefix = _keyPrefix);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        services.AddMassTransit<IPostBus>(x =>
+        {
+            x.AddConsumer<LetterConsumer>();
+            x.UsingRedis((context, cfg) =>
+            {
+                cfg.Host(_redis.Configuration, h => h.KeyPrefix = secondPrefix);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        await using var provider = services.BuildServiceProvider(true);
+
+        var first = provider.GetRequiredService<IPriorityQueueAdmin>();
+        var second = provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IPostBus));
+        Assert.NotSame(first, second);
+        Assert.Same(first, provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IBus)));
+        Assert.Same(first, provider.GetRequiredService<Bind<IBus, IPriorityQueueAdmin>>().Value);
+        Assert.Same(second, provider.GetRequiredService<Bind<IPostBus, IPriorityQueueAdmin>>().Value);
+        var instances = provider.GetServices<MassTransit.Transports.IBusInstance>().ToArray();
+        foreach (var instance in instances)
+            await instance.BusControl.StartAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            await Eventually.HoldsAsync(async () => (await first.GetQueuesAsync()).Any(q => q.Name == "Parcel")
+                    && (await second.GetQueuesAsync()).Any(q => q.Name == "Letter"), TimeSpan.FromSeconds(30),
+                "each bus's endpoint queue to be listed by its admin");
+            Assert.DoesNotContain("Letter", (await first.GetQueuesAsync()).Select(q => q.Name));
+            Assert.DoesNotContain("Parcel", (await second.GetQueuesAsync()).Select(q => q.Name));
+            await second.PauseAsync("Letter", "ops", "only the post bus");
+            Assert.True(await _redis.Connection.GetDatabase().KeyExistsAsync(secondPrefix + "{Letter}:Letter:control"));
+            await Assert.ThrowsAsync<QueueNotFoundException>(() => first.PauseAsync("Letter", "ops", "not this bus"));
+        }
+        finally
+        {
+            foreach (var instance in instances)
+                await instance.BusControl.StopAsync(TimeSpan.FromSeconds(30));
+            foreach (var key in _redis.Connection.GetServers().SelectMany(server => server.Keys(pattern: secondPrefix + "*")))
+                await _redis.Connection.GetDatabase().KeyDeleteAsync(key);
+        }
+    }
+
+    [RedisFact]
+    public async Task AddRedisPriorityQueue_registers_its_admin_under_IRedisPriorityBus_as_the_only_bus_and_as_a_second_bus()
+    {
+        foreach (var besideInMemory in new[] { false, true })
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            if (besideInMemory)
+                services.AddMassTransit(x => x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context)));
+            services.AddRedisPriorityQueue(configureOptions: options =>
+            {
+                options.Configuration = _redis.Configuration;
+                options.KeyPrefix = _keyPrefix;
+            });
+            await using var provider = services.BuildServiceProvider(true);
+
+            var admin = provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IRedisPriorityBus));
+            Assert.Same(provider.GetRequiredService<IPriorityQueueAdmin>(), admin);
+            Assert.Same(admin, provider.GetRequiredService<Bind<IRedisPriorityBus, IPriorityQueueAdmin>>().Value);
         }
     }
 

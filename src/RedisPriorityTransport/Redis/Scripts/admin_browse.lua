@@ -16,6 +16,7 @@
 --@include includes/parse_record
 --@include includes/message_types
 --@include includes/inflight_member
+--@include includes/delivery_count
 local state = ARGV[1]
 local sets = {
   ready = { q.ready, q.messages }, delayed = { q.delayed, q.messages }, inflight = { q.inflight, q.messages },
@@ -52,11 +53,7 @@ local function emit(member, score)
   end
   local m = parse_record(record)
   if not matches(m) then return false end
-  local deliveries = 0
-  if messages == q.messages then
-    -- Stored are the deliveries that ended unsettled; a message in flight is in the next one.
-    deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') + (state == 'inflight' and 1 or 0)
-  end
+  local deliveries = delivery_count(q, id, state, m)
   out[#out + 1] = id
   out[#out + 1] = score
   out[#out + 1] = m and tonumber(m.u) or 0

@@ -8,6 +8,7 @@
 --@include includes/parse_record
 --@include includes/message_types
 --@include includes/inflight_member
+--@include includes/delivery_count
 local id = ARGV[1]
 local now = now_ms()
 local state, score, messages = 'none', nil, q.messages
@@ -28,10 +29,6 @@ end
 if not score then return { 'none', now } end
 local record = redis.call('HGET', messages, id)
 if not record then return { 'none', now } end
-local deliveries = 0
-if messages == q.messages then
-  -- Stored are the deliveries that ended unsettled; a message in flight is in the next one.
-  deliveries = tonumber(redis.call('HGET', q.deliveries, id) or '0') + (state == 'inflight' and 1 or 0)
-end
 local m = parse_record(record)
+local deliveries = delivery_count(q, id, state, m)
 return { state, now, score, record, deliveries, m and message_types(m.h, m.body) or '' }

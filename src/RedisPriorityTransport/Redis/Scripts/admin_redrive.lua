@@ -1,7 +1,8 @@
 -- Moves messages from the queue's error or skipped queue back to the queue, with their priority and headers (the
 -- fault headers stay as history), a fresh sequence (they queue behind their class like a new message) and a delivery
--- count that starts again. An id the error queue suffixed with '#n' (the message failed while an earlier copy was
--- still there) returns to its own id, unless that id is queued again; then it keeps the suffixed one.
+-- count that starts again: the count a move wrote into the record is dropped (a per-message audit entry keeps it). An
+-- id the error queue suffixed with '#n' (the message failed while an earlier copy was still there) returns to its own
+-- id, unless that id is queued again; then it keeps the suffixed one.
 -- KEYS, in this order (the script reads them as q.<name>):
 --@keys ready sequence messages deliveries audit audit_index error.ready error.messages skipped.ready skipped.messages
 -- ARGV[1] queue name    ARGV[2] user    ARGV[3] reason    ARGV[4] audit length    ARGV[5] audit age ms
@@ -18,6 +19,8 @@
 --@include includes/forget_delivery
 --@include includes/audit
 --@include includes/urgency_fields
+--@include includes/carried_deliveries
+--@include includes/without_header
 local source = { ready = q.error.ready, messages = q.error.messages }
 if ARGV[6] == 'skipped' then source = { ready = q.skipped.ready, messages = q.skipped.messages } end
 local now = now_ms()
@@ -42,13 +45,14 @@ for _, id in ipairs(ids) do
       if type(s) == 'table' then return s end
       redis.call('HDEL', source.messages, id)
       redis.call('ZREM', source.ready, id)
-      redis.call('HSET', q.messages, target, build_record(m.u, m.r, s, m.t, m.e, m.h, m.body))
+      redis.call('HSET', q.messages, target, build_record(m.u, m.r, s, m.t, m.e, without_header(m.h, DELIVERIES_HEADER), m.body))
       redis.call('ZADD', q.ready, score_of(m.u, m.r, s), target)
       forget_delivery(q.deliveries, target)
       moved = moved + 1
       local entry = ''
       if ARGV[8] ~= 'all' then
-        entry = audit(q, now, 'Redrive', urgency_fields({ 'source', ARGV[6], 'sourceId', id }, m.u, m.u), target)
+        local fields = { 'source', ARGV[6], 'sourceId', id, 'deliveries', tostring(carried_deliveries(m.h)) }
+        entry = audit(q, now, 'Redrive', urgency_fields(fields, m.u, m.u), target)
       end
       out[#out + 1] = id
       out[#out + 1] = target

@@ -4,11 +4,13 @@
 --@include includes/build_record
 --@include includes/parse_record
 --@include includes/replace_headers
--- Moves a stored message to another queue of the same hash tag, keeping its priority and body; the reason (and any
--- extra packed headers) replace headers of the same name. A damaged record (or one the client could not read:
--- as_body) travels whole as the body of a new one. Returns the id it has in the destination, or an error reply.
+--@include includes/carried_deliveries
+-- Moves a stored message to another queue of the same hash tag, keeping its priority and body; the reason, the
+-- deliveries it is moved after (DELIVERIES_HEADER) and any extra packed headers replace headers of the same name. A
+-- damaged record (or one the client could not read: as_body) travels whole as the body of a new one. Returns the id it
+-- has in the destination, or an error reply.
 local function move_message(messages_key, id, dest_messages, dest_ready, dest_sequence, reason_header, reason,
-                            extra_headers, now, as_body)
+                            extra_headers, now, as_body, deliveries)
   local record = redis.call('HGET', messages_key, id)
   redis.call('HDEL', messages_key, id)
   local m = not as_body and parse_record(record) or nil
@@ -23,7 +25,8 @@ local function move_message(messages_key, id, dest_messages, dest_ready, dest_se
   end
   local s = next_sequence(dest_sequence)
   if type(s) == 'table' then return s end
-  local headers = replace_headers(m.h, pack_header(extra_headers or '', reason_header, reason))
+  local updates = pack_header(pack_header(extra_headers or '', reason_header, reason), DELIVERIES_HEADER, tostring(deliveries))
+  local headers = replace_headers(m.h, updates)
   redis.call('HSET', dest_messages, dest_id, build_record(m.u, m.r, s, now, m.e, headers, m.body))
   redis.call('ZADD', dest_ready, score_of(m.u, m.r, s), dest_id)
   return dest_id

@@ -16,7 +16,7 @@ local function reclaim_expired(q, max_deliveries, reason_header, now, limit, win
       if deliveries >= max_deliveries then
         redis.call('HDEL', q.deliveries, id)
         local moved = move_message(q.messages, id, q.error.messages, q.error.ready, q.error.sequence, reason_header,
-          'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now)
+          'lease expired after ' .. deliveries .. ' deliveries (maximum ' .. max_deliveries .. ')', '', now, false, deliveries)
         if type(moved) == 'table' then return moved end
         remember_settled(q, id, window_ms, now)
         dead = dead + 1
