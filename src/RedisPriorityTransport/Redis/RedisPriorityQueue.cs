@@ -451,15 +451,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
                 wait = due;
             if (remaining < wait)
                 wait = remaining;
-            // While it waits, an enqueue from this process may reserve for it in its own round trip.
-            var offer = OfferToReserve(maxMessages, lease);
-            await WaitAsync(offer is null ? wake : Task.WhenAny(wake, offer.Result), wait, cancellationToken).ConfigureAwait(false);
-            if (offer is not null && !TryWithdraw(offer))
-            {
-                var offered = (await offer.Result.ConfigureAwait(false)).Reserved;
-                if (offered.Messages.Count > 0 || cancellationToken.IsCancellationRequested)
-                    return offered;
-            }
+            await WaitAsync(wake, wait, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -16,7 +16,7 @@ internal static class BusPriorityQueueAdmin
         [typeof(IServiceCollection), typeof(Func<IServiceProvider, IPriorityQueueAdmin>)])!;
 
     /// <summary>
-    /// Registers the admin of the bus <paramref name="configurator"/> configures under that bus's interface: <c>IBus</c>
+    /// Registers the admin of the bus <paramref name="configurator"/> configures, bound to that bus's interface: <c>IBus</c>
     /// for the application's bus, <c>TBus</c> for one added with <c>AddMassTransit&lt;TBus&gt;</c> (see <see cref="Register{TBus}"/>).
     /// </summary>
     public static void Register(IBusRegistrationConfigurator configurator, RedisRegistrationBusFactory factory)
@@ -30,16 +30,16 @@ internal static class BusPriorityQueueAdmin
     }
 
     /// <summary>
-    /// Registers one admin for the bus <typeparamref name="TBus"/>: a singleton keyed by <c>typeof(TBus)</c>, the same
-    /// instance as MassTransit's <c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c>, and as the plain <see cref="IPriorityQueueAdmin"/>
-    /// unless an earlier bus registered that.
+    /// Registers one admin for the bus <typeparamref name="TBus"/>: a singleton <c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c>
+    /// (MassTransit's way of handing out a bus's own services, which every container supports; keyed services would
+    /// break a container without them, even one that never asks for the admin), and the same instance as the plain
+    /// <see cref="IPriorityQueueAdmin"/> unless an earlier bus registered that.
     /// </summary>
     public static void Register<TBus>(IServiceCollection services, Func<IServiceProvider, IPriorityQueueAdmin> admin)
         where TBus : class, IBus
     {
-        services.AddKeyedSingleton<IPriorityQueueAdmin>(typeof(TBus), (provider, _) => admin(provider));
-        services.AddSingleton(provider => Bind<TBus>.Create(provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(TBus))));
-        services.TryAddSingleton(provider => provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(TBus)));
+        services.AddSingleton(provider => Bind<TBus>.Create(admin(provider)));
+        services.TryAddSingleton(provider => provider.GetRequiredService<Bind<TBus, IPriorityQueueAdmin>>().Value);
     }
 
     static IPriorityQueueAdmin Create(RedisRegistrationBusFactory factory, IServiceProvider provider)

@@ -12,8 +12,8 @@ public static class RedisBusFactoryConfiguratorExtensions
     /// Uses the Redis priority transport for this bus (also inside <c>AddMassTransit&lt;TBus&gt;</c> and
     /// <c>AddMassTransitTestHarness</c>). Without <c>cfg.Host(...)</c> the bus uses an <c>IConnectionMultiplexer</c>
     /// registered in the container, else <c>localhost:6379</c>. Also registers the <see cref="IPriorityQueueAdmin"/> of the
-    /// bus's queues, keyed by the bus's interface (<c>typeof(IBus)</c> for the application's bus, <c>typeof(TBus)</c> inside
-    /// <c>AddMassTransit&lt;TBus&gt;</c>) and as MassTransit's <c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c>; the plain
+    /// bus's queues as MassTransit's <c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c> (<c>IBus</c> for the application's bus,
+    /// <c>TBus</c> inside <c>AddMassTransit&lt;TBus&gt;</c>); the plain
     /// <see cref="IPriorityQueueAdmin"/> is the admin of the first Redis bus registered in the container.
     /// </summary>
     /// <param name="configurator">The bus registration.</param>
@@ -24,7 +24,7 @@ public static class RedisBusFactoryConfiguratorExtensions
         ArgumentNullException.ThrowIfNull(configurator);
         var factory = new RedisRegistrationBusFactory(configure);
         configurator.SetBusFactory(factory);
-        // The admin API of this bus's queues, keyed by the bus; the plain one is the first Redis bus's.
+        // The admin API of this bus's queues, bound to the bus; the plain one is the first Redis bus's.
         BusPriorityQueueAdmin.Register(configurator, factory);
     }
 }

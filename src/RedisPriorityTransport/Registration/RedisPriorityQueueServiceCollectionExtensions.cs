@@ -1,3 +1,4 @@
+using MassTransit.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RedisPriorityTransport;
@@ -13,8 +14,7 @@ public static class RedisPriorityQueueServiceCollectionExtensions
     /// Adds a MassTransit bus on the Redis priority transport. When no MassTransit bus is registered yet it becomes the
     /// application's <see cref="IBus"/>; when one is (in-memory, RabbitMQ, …) that bus is left alone and the Redis bus is
     /// added as a second bus. Either way it is available as <see cref="IRedisPriorityBus"/> and starts with the host, and
-    /// its <see cref="IPriorityQueueAdmin"/> is keyed by <c>typeof(IRedisPriorityBus)</c> (and bound as
-    /// <c>Bind&lt;IRedisPriorityBus, IPriorityQueueAdmin&gt;</c>).
+    /// its <see cref="IPriorityQueueAdmin"/> is bound as <c>Bind&lt;IRedisPriorityBus, IPriorityQueueAdmin&gt;</c>.
     /// Options bind from the configuration section <c>RedisPriorityQueue</c>, then <paramref name="configureOptions"/> runs.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -52,7 +52,7 @@ public static class RedisPriorityQueueServiceCollectionExtensions
             });
             services.AddSingleton<IRedisPriorityBus>(provider => new RedisPriorityBus(provider.GetRequiredService<IBusControl>()));
             // Its admin under IRedisPriorityBus too, as when it is a second bus.
-            BusPriorityQueueAdmin.Register<IRedisPriorityBus>(services, provider => provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IBus)));
+            BusPriorityQueueAdmin.Register<IRedisPriorityBus>(services, provider => provider.GetRequiredService<Bind<IBus, IPriorityQueueAdmin>>().Value);
         }
 
         return services;

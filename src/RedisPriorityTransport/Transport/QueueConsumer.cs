@@ -185,8 +185,6 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         // Whether the loop's next sleep stands a reserve offer: not right after an offer came back empty (a paused or
         // rate-limited queue), so a sender's every call does not wake the loop for nothing.
         var offerWhileAsleep = true;
-        // The offer standing now; its slots count as requested. It stays while the loop only wakes to acknowledge.
-        ReserveOffer? standing = null;
         try
         {
             while (true)
@@ -195,9 +193,6 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 var signal = Volatile.Read(ref _signal).Task;
                 var wake = queue.WakeSignal;
                 var stopping = IsStopping;
-                // A taken offer's reply is handled as soon as it is there, not only when the loop sleeps next.
-                if (stopping || standing?.Result.IsCompleted == true)
-                    EndOffer();
 
                 if (roundTrips.Count < MaxRoundTripsInFlight)
                 {
@@ -216,7 +211,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     {
                         if (stopping && Volatile.Read(ref _occupied) == 0)
                             break;
-                        await WaitForSignal(signal, standing?.Result, TimeSpan.MaxValue, stopping).ConfigureAwait(false);
+                        await WaitForSignal(signal, null, TimeSpan.MaxValue, stopping).ConfigureAwait(false);
                         continue;
                     }
                 }
@@ -262,7 +257,6 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 
                     // A round trip sent after this one most likely fails too: settle it (a reply that did come gives its
                     // messages back) before waiting, so a failing Redis is retried at the policy's pace and not faster.
-                    EndOffer();
                     await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
                     requested = 0;
                     await DelayQuietly(_context.RetryPolicy.GetRetryInterval(failures++), IsStopping ? CancellationToken.None : Stopping).ConfigureAwait(false);
@@ -296,51 +290,33 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 if (drained && roundTrips.Count == 0)
                 {
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
-                    // the fallback poll. Meanwhile the free slots stand as an offer: a send from this process to the
-                    // queue reserves for them in its own round trip, and then its reply wakes the loop.
+                    // the fallback poll. When nothing runs, the slots meanwhile stand as an offer: a send from this
+                    // process to the queue reserves for them in its own round trip, and its reply wakes the loop. Only
+                    // then: under load (messages running) the offer's reserves made each call heavier and the loop's own
+                    // calls smaller, and cost throughput (docs/benchmarks.md).
                     var wait = queue.Settings.FallbackPollInterval;
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
                         wait = due;
-                    if (standing is null && offerWhileAsleep && queue.OfferToReserve(_slotCount - Volatile.Read(ref _occupied) - requested, Lease) is { } offer)
-                    {
-                        standing = offer;
-                        requested += offer.MaxMessages;
-                    }
-
-                    await WaitForSignal(signal, standing is null ? wake : Task.WhenAny(wake, standing.Result), wait, stopping: false).ConfigureAwait(false);
+                    var offer = offerWhileAsleep && Volatile.Read(ref _occupied) == 0 && requested == 0 ? queue.OfferToReserve(_slotCount, Lease) : null;
+                    await WaitForSignal(signal, offer is null ? wake : Task.WhenAny(wake, offer.Result), wait, stopping: false).ConfigureAwait(false);
                     drained = false;
-                    // Woken only to acknowledge: the offer keeps standing through that round trip, which reserves for
-                    // the other free slots only.
-                    if (standing is not null && (!signal.IsCompleted || wake.IsCompleted || standing.Result.IsCompleted))
-                        drained = EndOffer();
+                    if (offer is not null && !queue.TryWithdraw(offer))
+                    {
+                        // Taken: its reserve is a round trip on its way, handled in order like the loop's own.
+                        requested += offer.MaxMessages;
+                        roundTrips.Enqueue(new ReserveRoundTrip([], offer.MaxMessages, offer.Result) { Offered = true });
+                        drained = true;
+                    }
                 }
             }
         }
         finally
         {
-            EndOffer();
             // Whatever ended the loop, later acknowledgements go straight to Redis.
             Volatile.Write(ref _loopEnded, true);
             await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
             foreach (var acknowledgement in TakePendingAcknowledgements())
                 await acknowledgement.SendDirectly(queue).ConfigureAwait(false);
-        }
-
-        // Withdraws the standing offer, or, when a sender took it, adds its reserve as a round trip on its way (handled in
-        // order like the loop's own). True when it was taken.
-        bool EndOffer()
-        {
-            if (standing is not { } offer)
-                return false;
-            standing = null;
-            if (queue.TryWithdraw(offer))
-            {
-                requested -= offer.MaxMessages;
-                return false;
-            }
-
-            roundTrips.Enqueue(new ReserveRoundTrip([], offer.MaxMessages, offer.Result) { Offered = true });
-            return true;
         }
 
         // Round trips still on their way when the loop ends: their acknowledgements are settled and their messages given back.

@@ -66,7 +66,7 @@ public sealed class AdminRegistrationTests : IAsyncLifetime
     }
 
     [RedisFact]
-    public async Task Each_redis_bus_of_a_container_has_its_own_admin_keyed_by_its_bus_type()
+    public async Task Each_redis_bus_of_a_container_has_its_own_admin_bound_to_its_bus_type()
     {
         var secondPrefix = RedisTestServer.NewKeyPrefix();
         var services = new ServiceCollection();
@@ -92,9 +92,8 @@ public sealed class AdminRegistrationTests : IAsyncLifetime
         await using var provider = services.BuildServiceProvider(true);
 
         var first = provider.GetRequiredService<IPriorityQueueAdmin>();
-        var second = provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IPostBus));
+        var second = provider.GetRequiredService<Bind<IPostBus, IPriorityQueueAdmin>>().Value;
         Assert.NotSame(first, second);
-        Assert.Same(first, provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IBus)));
         Assert.Same(first, provider.GetRequiredService<Bind<IBus, IPriorityQueueAdmin>>().Value);
         Assert.Same(second, provider.GetRequiredService<Bind<IPostBus, IPriorityQueueAdmin>>().Value);
         var instances = provider.GetServices<MassTransit.Transports.IBusInstance>().ToArray();
@@ -136,7 +135,7 @@ public sealed class AdminRegistrationTests : IAsyncLifetime
             });
             await using var provider = services.BuildServiceProvider(true);
 
-            var admin = provider.GetRequiredKeyedService<IPriorityQueueAdmin>(typeof(IRedisPriorityBus));
+            var admin = provider.GetRequiredService<Bind<IRedisPriorityBus, IPriorityQueueAdmin>>().Value;
             Assert.Same(provider.GetRequiredService<IPriorityQueueAdmin>(), admin);
             Assert.Same(admin, provider.GetRequiredService<Bind<IRedisPriorityBus, IPriorityQueueAdmin>>().Value);
         }

@@ -34,16 +34,17 @@ public class WakeUpAndScriptTests : QueueTestBase
     }
 
     [RedisFact]
-    public async Task A_consumer_waiting_in_the_process_gets_a_send_in_the_sends_own_round_trip_without_a_wake_up()
+    public async Task A_consumer_offer_in_the_process_gets_a_send_in_the_sends_own_round_trip_without_a_wake_up()
     {
         var consumer = Queue(configure: s => s.FallbackPollInterval = TimeSpan.FromMinutes(5));
         var producer = Queue(configure: s => s.FallbackPollInterval = TimeSpan.FromMinutes(5));
         await using var wakeUps = await WakeUpListener.StartAsync(Server.Connection, new QueueKeys(KeyPrefix, "orders").WakeChannel);
 
-        var waiting = consumer.ReserveOrWaitAsync(5, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
-        await Eventually.HoldsAsync(() => Task.FromResult(consumer.HasStandingOffer), TimeSpan.FromSeconds(10), "the waiting consumer to stand its offer");
+        var offer = Assert.IsType<ReserveOffer>(consumer.OfferToReserve(5, TimeSpan.FromMinutes(1)));
+        Assert.Null(producer.OfferToReserve(5, TimeSpan.FromMinutes(1)));
         Assert.True((await producer.EnqueueAsync(Message("ping"))).Added);
-        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var result = (await offer.Result.WaitAsync(TimeSpan.FromSeconds(10))).Reserved;
+        Assert.False(consumer.TryWithdraw(offer));
 
         var message = Assert.Single(result.Messages);
         Assert.Equal("ping", message.Id);
@@ -63,10 +64,9 @@ public class WakeUpAndScriptTests : QueueTestBase
         var producer = Queue(configure: s => s.FallbackPollInterval = TimeSpan.FromMinutes(5));
         await using var wakeUps = await WakeUpListener.StartAsync(Server.Connection, new QueueKeys(KeyPrefix, "orders").WakeChannel);
 
-        var waiting = consumer.ReserveOrWaitAsync(1, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
-        await Eventually.HoldsAsync(() => Task.FromResult(consumer.HasStandingOffer), TimeSpan.FromSeconds(10), "the waiting consumer to stand its offer");
+        var offer = Assert.IsType<ReserveOffer>(consumer.OfferToReserve(1, TimeSpan.FromMinutes(1)));
         await producer.EnqueueBatchAsync([Message("low", urgency: 2), Message("log", urgency: 9, eventType: "log"), Message("alert", urgency: 9, eventType: "alert")]);
-        var result = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        var result = (await offer.Result.WaitAsync(TimeSpan.FromSeconds(10))).Reserved;
 
         Assert.Equal("alert", Assert.Single(result.Messages).Id);
         Assert.Equal(1, await wakeUps.CountUntilMarkerAsync());
