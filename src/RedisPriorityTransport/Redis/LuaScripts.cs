@@ -7,7 +7,6 @@ internal static class LuaScripts
 {
     public static readonly EmbeddedScript Enqueue = EmbeddedScript.Load("enqueue");
     public static readonly EmbeddedScript Reserve = EmbeddedScript.Load("reserve");
-    public static readonly EmbeddedScript EnqueueAndReserve = EmbeddedScript.Load("enqueue_and_reserve");
     public static readonly EmbeddedScript Acknowledge = EmbeddedScript.Load("acknowledge");
     public static readonly EmbeddedScript Release = EmbeddedScript.Load("release");
     public static readonly EmbeddedScript Renew = EmbeddedScript.Load("renew");

@@ -24,7 +24,6 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     readonly RedisChannel _wakeChannel;
     readonly SemaphoreSlim _subscribeLock = new(1, 1);
     readonly EnqueueCoalescer _coalescer;
-    readonly ReserveOfferSlot _offers;
     TaskCompletionSource _wake = NewWakeSource();
     readonly LeaseTokens _leaseTokens = new();
     bool _subscribed;
@@ -54,7 +53,6 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         _ownsConnection = ownsConnection;
         _wakeChannel = RedisChannel.Literal(_keys.WakeChannel);
         _coalescer = new EnqueueCoalescer(RunEnqueueAsync, _keys.WakeChannel);
-        _offers = ReserveOfferSlot.Of(connection, _keys.Ready);
         _connection.ConnectionRestored += OnConnectionRestored;
         // Listed for the admin API (one SADD, not waited for); the admin also finds a queue whose keys exist.
         _connection.GetDatabase().SetAdd(QueueRegistry.KeyOf(_settings.KeyPrefix), QueueRegistry.ListedNameOf(queueName), CommandFlags.FireAndForget);
@@ -141,97 +139,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         return outcomes;
     }
 
-    // A consumer of this queue waiting in this process gets the call's messages in the same round trip (ReserveOffer).
-    Task<RedisResult> RunEnqueueAsync(RedisValue[] values) =>
-        HasReadyMessage(values) && _offers.TryTake() is { } offer
-            ? offer.Receiver.EnqueueAndReserveAsync(values, offer)
-            : RunAsync(LuaScripts.Enqueue, values);
-
-    // The enqueue values: the wake channel, then 7 a message with the delay last ("0" = ready now).
-    static bool HasReadyMessage(RedisValue[] values)
-    {
-        for (var i = 7; i < values.Length; i += 7)
-        {
-            if (values[i] == 0)
-                return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// Stands an offer to take up to <paramref name="maxMessages"/> messages under <paramref name="lease"/>, which the
-    /// next enqueue call to this queue from this process fills in its own round trip. Null when another consumer's offer
-    /// stands. The caller withdraws it (<see cref="TryWithdraw"/>) when its wait ends.
-    /// </summary>
-    internal ReserveOffer? OfferToReserve(int maxMessages, TimeSpan lease)
-    {
-        if (maxMessages <= 0 || _disposed)
-            return null;
-        var offer = new ReserveOffer(this, maxMessages, lease);
-        return _offers.TryOffer(offer) ? offer : null;
-    }
-
-    /// <summary>Whether a consumer of this queue in this process has an offer standing (see <see cref="OfferToReserve"/>).</summary>
-    internal bool HasStandingOffer => _offers.Stands;
-
-    /// <summary>Withdraws an offer; false when a sender took it, and then its <see cref="ReserveOffer.Result"/> brings the reserve.</summary>
-    internal bool TryWithdraw(ReserveOffer offer) => _offers.TryWithdraw(offer);
-
-    /// <summary>
-    /// Runs enqueue_and_reserve for a sender's enqueue values and this consumer's <paramref name="offer"/>; returns the
-    /// call, whose reply starts with the enqueue's results, and completes the offer with the reserve that follows them.
-    /// </summary>
-    Task<RedisResult> EnqueueAndReserveAsync(RedisValue[] enqueueValues, ReserveOffer offer)
-    {
-        var count = (enqueueValues.Length - 1) / 7;
-        var tokens = _leaseTokens.Next(offer.MaxMessages);
-        var reserveAt = 2 + count * 7;
-        var values = new RedisValue[reserveAt + 9];
-        values[0] = enqueueValues[0];
-        values[1] = count;
-        Array.Copy(enqueueValues, 1, values, 2, count * 7);
-        values[reserveAt] = offer.MaxMessages;
-        values[reserveAt + 1] = (long)Math.Ceiling(offer.Lease.TotalMilliseconds);
-        values[reserveAt + 2] = _settings.MaxDeliveryCount;
-        values[reserveAt + 3] = _settings.ReasonHeader;
-        values[reserveAt + 4] = HousekeepingLimit;
-        values[reserveAt + 5] = 0;
-        values[reserveAt + 6] = _settings.DuplicateDetectionWindowMs;
-        values[reserveAt + 7] = tokens.Prefix;
-        values[reserveAt + 8] = tokens.First;
-        Task<RedisResult> call;
-        try
-        {
-            call = RunAsync(LuaScripts.EnqueueAndReserve, values);
-        }
-        catch (Exception exception)
-        {
-            _ = offer.CompleteFrom(Task.FromException<AcknowledgeAndReserveResult>(exception));
-            throw;
-        }
-
-        _ = offer.CompleteFrom(ReadOfferedReserveAsync(call, count, tokens, offer.Lease));
-        return call;
-    }
-
-    async Task<AcknowledgeAndReserveResult> ReadOfferedReserveAsync(Task<RedisResult> call, int enqueued, LeaseTokenRange tokens, TimeSpan lease)
-    {
-        try
-        {
-            var reply = (RedisResult[])(await call.ConfigureAwait(false))!;
-            // The messages were enqueued and the reserve after them failed: the script put its error's text there.
-            if (reply.Length == enqueued + 1 && reply[enqueued].Resp2Type == ResultType.BulkString)
-                throw new RedisServerException((string)reply[enqueued]!);
-            return await ReadReserveResultAsync(reply[enqueued..], expectedAcknowledgements: 0).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // As for a reserve call that failed: what it may have leased goes back at once, uncounted.
-            await GiveBackAsync(tokens, lease).ConfigureAwait(false);
-            throw;
-        }
-    }
+    Task<RedisResult> RunEnqueueAsync(RedisValue[] values) => RunAsync(LuaScripts.Enqueue, values);
 
     /// <summary>Runs one of the queue's scripts with the keys it declares (one array per script, reused).</summary>
     Task<RedisResult> RunAsync(EmbeddedScript script, RedisValue[] values) => Database.RunAsync(script, _scriptKeys.For(script), values);

@@ -4,7 +4,6 @@ using MassTransit.Internals;
 using MassTransit.Middleware;
 using MassTransit.Transports;
 using RedisPriorityTransport.Monitoring;
-using RedisPriorityTransport.Redis;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -182,9 +181,6 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         var requested = 0;
         // The last reply had fewer messages than were asked for: the queue is drained, so nothing is reserved ahead.
         var drained = false;
-        // Whether the loop's next sleep stands a reserve offer: not right after an offer came back empty (a paused or
-        // rate-limited queue), so a sender's every call does not wake the loop for nothing.
-        var offerWhileAsleep = true;
         try
         {
             while (true)
@@ -286,27 +282,15 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 }
 
                 drained = messages.Count < oldest.Requested;
-                offerWhileAsleep = !oldest.Offered || messages.Count > 0;
                 if (drained && roundTrips.Count == 0)
                 {
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
-                    // the fallback poll. When nothing runs, the slots meanwhile stand as an offer: a send from this
-                    // process to the queue reserves for them in its own round trip, and its reply wakes the loop. Only
-                    // then: under load (messages running) the offer's reserves made each call heavier and the loop's own
-                    // calls smaller, and cost throughput (docs/benchmarks.md).
+                    // the fallback poll.
                     var wait = queue.Settings.FallbackPollInterval;
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
                         wait = due;
-                    var offer = offerWhileAsleep && Volatile.Read(ref _occupied) == 0 && requested == 0 ? queue.OfferToReserve(_slotCount, Lease) : null;
-                    await WaitForSignal(signal, offer is null ? wake : Task.WhenAny(wake, offer.Result), wait, stopping: false).ConfigureAwait(false);
+                    await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
                     drained = false;
-                    if (offer is not null && !queue.TryWithdraw(offer))
-                    {
-                        // Taken: its reserve is a round trip on its way, handled in order like the loop's own.
-                        requested += offer.MaxMessages;
-                        roundTrips.Enqueue(new ReserveRoundTrip([], offer.MaxMessages, offer.Result) { Offered = true });
-                        drained = true;
-                    }
                 }
             }
         }
@@ -340,11 +324,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     }
 
     /// <summary>An acknowledge-and-reserve call on its way: what it carries and how many slots it asked for.</summary>
-    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, Task<AcknowledgeAndReserveResult> Reply)
-    {
-        /// <summary>A reserve a sender made for the loop's offer, not a call of the loop's own.</summary>
-        public bool Offered { get; init; }
-    }
+    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, Task<AcknowledgeAndReserveResult> Reply);
 
     async Task WaitForSignal(Task signal, Task? wake, TimeSpan maxWait, bool stopping)
     {

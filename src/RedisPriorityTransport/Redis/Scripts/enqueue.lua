@@ -6,10 +6,54 @@
 -- ARGV[2..] groups of 7: id, body, packed headers, urgency (0..10), rank (0..255), event type ('' for none), delay ms (0 = ready now)
 -- Returns: one integer per message, 1 = added, 0 = duplicate.
 --@include includes/now_ms
---@include includes/enqueue_messages
-local results, woke_ready, new_delayed_head = enqueue_messages(q, ARGV, 2, #ARGV, now_ms())
-if not results then return woke_ready end
-if woke_ready or new_delayed_head then
+--@include includes/score_of
+--@include includes/build_record
+--@include includes/settled_within_window
+local now = now_ms()
+local ready_was_empty = redis.call('ZCARD', q.ready) == 0
+-- The settled set exists only while some endpoint keeps a duplicate detection window: without it, no lookup per id.
+local check_settled = redis.call('EXISTS', q.settled) == 1
+-- One INCRBY reserves the sequences of the call's ready messages; a duplicate leaves a gap, which orders nothing wrongly.
+local ready_count = 0
+for i = 8, #ARGV, 7 do
+  if ARGV[i] == '0' then ready_count = ready_count + 1 end
+end
+local s = 0
+if ready_count > 0 then
+  local last = redis.call('INCRBY', q.sequence, ready_count)
+  if last > MAX_SEQUENCE then
+    return redis.error_reply('ERR rpt sequence exhausted for ' .. q.sequence)
+  end
+  s = last - ready_count
+end
+local added_ready, new_delayed_head = false, false
+local results = {}
+for i = 2, #ARGV, 7 do
+  local id = ARGV[i]
+  local urgency, rank, event_type, delay = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 6])
+  local sequence = 0
+  if delay == 0 then
+    s = s + 1
+    sequence = s
+  end
+  -- HSETNX both asks whether the id is waiting, delayed or in flight and stores the record when it is not.
+  if (check_settled and settled_within_window(q, id, now))
+      or redis.call('HSETNX', q.messages, id, build_record(urgency, rank, sequence, now, event_type, ARGV[i + 2], ARGV[i + 1])) == 0 then
+    results[#results + 1] = 0
+  elseif delay > 0 then
+    -- The sequence is taken when the message becomes due, so scheduled messages queue up in due order.
+    local due = now + delay
+    local head = redis.call('ZRANGE', q.delayed, 0, 0, 'WITHSCORES')
+    if #head == 0 or tonumber(head[2]) > due then new_delayed_head = true end
+    redis.call('ZADD', q.delayed, due, id)
+    results[#results + 1] = 1
+  else
+    redis.call('ZADD', q.ready, score_of(urgency, rank, sequence), id)
+    added_ready = true
+    results[#results + 1] = 1
+  end
+end
+if (added_ready and ready_was_empty) or new_delayed_head then
   redis.call('PUBLISH', ARGV[1], 'w')
 end
 return results
