@@ -1,3 +1,5 @@
+using MassTransit;
+using MassTransit.DependencyInjection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,13 +21,34 @@ public static class DashboardEndpointRouteBuilderExtensions
     /// Maps the dashboard's pages and actions under <paramref name="prefix"/> and returns their route group, so the host
     /// can chain <c>RequireAuthorization(...)</c> and other conventions. Links follow the request's path base, so the
     /// dashboard works under <c>UsePathBase</c> and behind a proxy. Unauthenticated requests are challenged; every action
-    /// is checked against the user's role on the server.
+    /// is checked against the user's role on the server. It shows the queues of the container's
+    /// <see cref="IPriorityQueueAdmin"/>: the first Redis bus's.
     /// </summary>
     /// <param name="endpoints">The application's endpoint builder.</param>
     /// <param name="prefix">Where to mount it, for example <c>/priority</c>.</param>
     /// <exception cref="ArgumentException">The prefix does not start with '/' or contains a route parameter.</exception>
     /// <exception cref="InvalidOperationException">The dashboard's services or the Redis bus's admin API are not registered.</exception>
-    public static RouteGroupBuilder MapRedisPriorityDashboard(this IEndpointRouteBuilder endpoints, string prefix = "/priority")
+    public static RouteGroupBuilder MapRedisPriorityDashboard(this IEndpointRouteBuilder endpoints, string prefix = "/priority") =>
+        Map(endpoints, prefix, typeof(IPriorityQueueAdmin), "IPriorityQueueAdmin", static provider => provider.GetRequiredService<IPriorityQueueAdmin>());
+
+    /// <summary>
+    /// Maps a dashboard of the Redis bus <typeparamref name="TBus"/> (one added with <c>AddMassTransit&lt;TBus&gt;</c>,
+    /// or <c>IRedisPriorityBus</c>) under <paramref name="prefix"/>: as <see cref="MapRedisPriorityDashboard(IEndpointRouteBuilder, string)"/>,
+    /// through that bus's admin API (<c>Bind&lt;TBus, IPriorityQueueAdmin&gt;</c>). Each bus gets a prefix of its own;
+    /// roles and users are shared.
+    /// </summary>
+    /// <typeparam name="TBus">The bus interface the Redis bus was added under.</typeparam>
+    /// <param name="endpoints">The application's endpoint builder.</param>
+    /// <param name="prefix">Where to mount it, for example <c>/priority/reports</c>.</param>
+    /// <exception cref="ArgumentException">The prefix does not start with '/' or contains a route parameter.</exception>
+    /// <exception cref="InvalidOperationException">The dashboard's services are not registered, or <typeparamref name="TBus"/> is not a Redis bus of the container.</exception>
+    public static RouteGroupBuilder MapRedisPriorityDashboard<TBus>(this IEndpointRouteBuilder endpoints, string prefix = "/priority")
+        where TBus : class, IBus =>
+        Map(endpoints, prefix, typeof(Bind<TBus, IPriorityQueueAdmin>), $"Bind<{typeof(TBus).Name}, IPriorityQueueAdmin>",
+            static provider => provider.GetRequiredService<Bind<TBus, IPriorityQueueAdmin>>().Value);
+
+    static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix, Type adminService, string adminName,
+        Func<IServiceProvider, IPriorityQueueAdmin> admin)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (string.IsNullOrWhiteSpace(prefix) || !prefix.StartsWith('/'))
@@ -37,16 +60,18 @@ public static class DashboardEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         if (services.GetService<DashboardUserResolver>() is null)
             throw new InvalidOperationException("Call services.AddRedisPriorityDashboard() before MapRedisPriorityDashboard.");
-        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IPriorityQueueAdmin)))
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(adminService))
             throw new InvalidOperationException(
-                "The dashboard acts through IPriorityQueueAdmin, which is not registered: add the Redis bus (UsingRedis or AddRedisPriorityQueue).");
+                $"The dashboard acts through {adminName}, which is not registered: add the Redis bus (UsingRedis or AddRedisPriorityQueue).");
         services.GetRequiredService<IOptions<DashboardOptions>>().Value.Validate();
 
         var group = endpoints.MapGroup(mountPath);
-        var handlers = new DashboardHandlers(mountPath);
+        var handlers = new DashboardHandlers(mountPath, admin);
+        // Per mount: two buses may have queues of the same name.
+        var trends = new QueueTrends();
 
         group.MapGet("/assets/{name}", ServeAsset);
-        group.MapGet("/", handlers.Page((r, ct) => OverviewPage.RenderAsync(r, r.Http.RequestServices.GetRequiredService<QueueTrends>(), ct)));
+        group.MapGet("/", handlers.Page((r, ct) => OverviewPage.RenderAsync(r, trends, ct)));
         group.MapGet("/users", handlers.Page((r, _) =>
         {
             if (!r.User.May(DashboardPermission.ManageUsers))

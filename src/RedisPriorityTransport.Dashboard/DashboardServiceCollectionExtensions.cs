@@ -24,7 +24,6 @@ public static class DashboardServiceCollectionExtensions
         services.AddAntiforgery();
         services.AddSingleton<RoleAssignments>();
         services.AddSingleton<DashboardUserResolver>();
-        services.AddSingleton<QueueTrends>();
         return services;
     }
 }

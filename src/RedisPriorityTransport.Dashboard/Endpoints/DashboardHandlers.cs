@@ -13,7 +13,7 @@ namespace RedisPriorityTransport.Dashboard.Endpoints;
 /// Wraps every page and action: security headers, authentication, the user's role, and for a POST the role check
 /// (before anything is read or changed), the antiforgery token, and the mapping of admin API failures to status codes.
 /// </summary>
-internal sealed class DashboardHandlers(string mountPath)
+internal sealed class DashboardHandlers(string mountPath, Func<IServiceProvider, IPriorityQueueAdmin> admin)
 {
     /// <summary>No inline script or style anywhere, so none is allowed.</summary>
     const string ContentSecurityPolicy =
@@ -114,7 +114,7 @@ internal sealed class DashboardHandlers(string mountPath)
 
         var options = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value;
         var user = await http.RequestServices.GetRequiredService<DashboardUserResolver>().ResolveAsync(http.User);
-        var request = new DashboardRequest(http, user, mountPath, options);
+        var request = new DashboardRequest(http, user, mountPath, options, admin);
         if (user.Role == DashboardRole.None)
         {
             await Forbid(http, request, $"You are signed in as '{user.Name}' but have no dashboard role. Ask an admin for one.");

@@ -7,7 +7,8 @@ using RedisPriorityTransport.Dashboard.Security;
 namespace RedisPriorityTransport.Dashboard.Endpoints;
 
 /// <summary>One request to the dashboard: who asks, where the dashboard is mounted, and how to link and post back.</summary>
-internal sealed class DashboardRequest(HttpContext http, DashboardUser user, string mountPath, DashboardOptions options)
+internal sealed class DashboardRequest(HttpContext http, DashboardUser user, string mountPath, DashboardOptions options,
+    Func<IServiceProvider, IPriorityQueueAdmin> admin)
 {
     string? _token;
 
@@ -17,7 +18,8 @@ internal sealed class DashboardRequest(HttpContext http, DashboardUser user, str
 
     public DashboardOptions Options { get; } = options;
 
-    public IPriorityQueueAdmin Admin => Http.RequestServices.GetRequiredService<IPriorityQueueAdmin>();
+    /// <summary>The admin API of the bus this dashboard mount shows.</summary>
+    public IPriorityQueueAdmin Admin => admin(Http.RequestServices);
 
     /// <summary>
     /// A path under the dashboard, starting from the request's path base, so links hold under <c>UsePathBase</c> and
