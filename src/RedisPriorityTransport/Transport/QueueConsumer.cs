@@ -127,6 +127,13 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
             {
                 queue ??= await _context.Transport.CreateReceiveQueueAsync(_configuration.QueueName, _configuration.MaxDeliveryCount,
                     _configuration.DuplicateDetectionWindow).ConfigureAwait(false);
+                // Credentials Redis refused while connecting: no command needs to time out first to tell.
+                if (_context.Transport.AuthenticationFailure is { } refused)
+                {
+                    await ReportConfigurationFault(refused).ConfigureAwait(false);
+                    break;
+                }
+
                 var registry = await _context.Transport.GetRegistryAsync().ConfigureAwait(false);
                 foreach (var topic in _context.SubscribedTopics)
                     await registry.SubscribeAsync(topic, _configuration.QueueName).ConfigureAwait(false);

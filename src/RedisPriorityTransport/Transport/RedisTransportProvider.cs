@@ -45,7 +45,9 @@ internal sealed class RedisTransportProvider : Supervisor
                 return _connection;
             // Nothing that can fail follows the connect: a connection made while Redis is down is kept (it reconnects
             // by itself) instead of being dropped, unclosed, for a new one on every retry.
-            var (created, owned) = await Settings.ConnectAsync().ConfigureAwait(false);
+            var (created, owned, refused) = await Settings.ConnectAsync().ConfigureAwait(false);
+            if (refused is not null)
+                Volatile.Write(ref _authenticationFailure, refused);
             created.ConnectionFailed += OnConnectionFailed;
             created.ConnectionRestored += OnConnectionRestored;
             _ownsConnection = owned;

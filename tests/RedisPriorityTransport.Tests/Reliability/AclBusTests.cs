@@ -85,6 +85,38 @@ public sealed class AclBusTests(ITestOutputHelper output) : DedicatedRedisTestBa
         Assert.DoesNotContain("not-the-password", failure.ToString(), StringComparison.Ordinal);
     }
 
+    [RedisFact]
+    public async Task A_password_refused_while_connecting_is_known_to_the_bus_although_the_client_reported_it_before_anyone_listened()
+    {
+        // StackExchange.Redis raises ConnectionFailed for a refused AUTH during ConnectAsync, before the caller can
+        // subscribe, and not again while it retries: without the connect log the bus would only learn of it from a
+        // command's failure, whose chain may name only a socket reset, and would retry a wrong password for ever.
+        await Server.CommandAsync(["ACL", "SETUSER", User, "on", ">" + Password, .. AclLeastPrivilegeTests.Rule]);
+        await Server.CommandAsync("ACL", "SETUSER", "default", "off");
+        var settings = new RedisPriorityTransport.Transport.RedisHostSettings
+        {
+            Options = StackExchange.Redis.ConfigurationOptions.Parse($"{Server.Configuration},user={User},password=not-the-password"),
+        };
+
+        var (connection, owned, refused) = await settings.ConnectAsync();
+        await using var _ = connection;
+
+        output.WriteLine($"refused: {refused?.Message}");
+        Assert.True(owned);
+        Assert.False(connection.IsConnected);
+        var failure = Assert.IsType<StackExchange.Redis.RedisConnectionException>(refused);
+        Assert.Equal(StackExchange.Redis.ConnectionFailureType.AuthenticationFailure, failure.FailureType);
+        Assert.True(RedisPriorityTransport.Transport.RedisFaults.NamesRefusal(failure));
+        Assert.Contains("authentication", failure.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("not-the-password", failure.Message, StringComparison.Ordinal);
+
+        // With the right password there is nothing to report.
+        settings.Options = StackExchange.Redis.ConfigurationOptions.Parse($"{Server.Configuration},user={User},password={Password}");
+        var (good, _, none) = await settings.ConnectAsync();
+        await using var __ = good;
+        Assert.Null(none);
+    }
+
     ServiceProvider BuildBus(AttemptCounter counter, out ITestHarness harness, string password = Password)
     {
         var services = new ServiceCollection();

@@ -114,18 +114,45 @@ internal sealed class RedisHostSettings : IRedisHostConfigurator
         return settings;
     }
 
-    public async Task<(IConnectionMultiplexer Connection, bool Owned)> ConnectAsync()
+    /// <summary>
+    /// The bus's connection: the one given, the container's, or a new one it owns. For a new one that Redis refused to
+    /// authenticate, also that refusal: StackExchange.Redis raises <c>ConnectionFailed</c> for it while connecting,
+    /// before anyone can subscribe, and not again while it keeps retrying, so the connect's own log is where it shows.
+    /// </summary>
+    public async Task<(IConnectionMultiplexer Connection, bool Owned, Exception? RefusedAuthentication)> ConnectAsync()
     {
         if (Connection is not null)
-            return (Connection, false);
+            return (Connection, false, null);
         if (ConnectionFromServices?.Invoke() is { } shared && Options is null)
-            return (shared, false);
+            return (shared, false, null);
 
         var options = (Options ?? ConfigurationOptions.Parse("localhost:6379")).Clone();
         options.AbortOnConnectFail = false;
         options.SocketManager ??= RedisConnections.DefaultSocketManager;
         foreach (var change in OptionChanges)
             change(options);
-        return (await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false), true);
+        var log = new StringWriter();
+        var connection = await ConnectionMultiplexer.ConnectAsync(options, log).ConfigureAwait(false);
+        return (connection, true, connection.IsConnected ? null : RefusedAuthenticationIn(log.ToString()));
+    }
+
+    // The first line of the connect log where Redis refused the credentials (WRONGPASS, or NOAUTH for a command sent
+    // without them); NOPERM is a permission, not the connection's authentication.
+    static RedisConnectionException? RefusedAuthenticationIn(string connectLog)
+    {
+        foreach (var line in connectLog.Split('\n'))
+        {
+            if (line.Contains("WRONGPASS", StringComparison.Ordinal) || line.Contains("NOAUTH", StringComparison.Ordinal))
+            {
+                // The log's lines start with the time ("23:43:54.7285: Response from …").
+                var text = line.Trim();
+                var afterTime = text.IndexOf(": ", StringComparison.Ordinal);
+                if (afterTime > 0 && char.IsDigit(text[0]))
+                    text = text[(afterTime + 2)..];
+                return new RedisConnectionException(ConnectionFailureType.AuthenticationFailure, "Redis refused the connection's authentication: " + text);
+            }
+        }
+
+        return null;
     }
 }
