@@ -1,12 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RedisPriorityTransport.Dashboard.Tests.Infrastructure;
 using RedisPriorityTransport.Tests.Infrastructure;
 
@@ -37,13 +33,8 @@ public sealed partial class ForwardedPrefixTests : IAsyncLifetime
         var held = (await _queue.ReserveAsync(1, TimeSpan.FromMinutes(1))).Messages.Single();
         _errorId = (await _queue.MoveAsync(held.Id, held.LeaseToken, _queue.ErrorQueueName, "handler threw"))!;
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
+        var builder = TestDashboardHost.CreateBuilder();
         builder.Services.AddSingleton(PriorityQueueAdmin.Create(redis.Connection, settings));
-        builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
         builder.Services.AddRedisPriorityDashboard(o =>
         {
             o.KeyPrefix = settings.KeyPrefix;
@@ -58,7 +49,7 @@ public sealed partial class ForwardedPrefixTests : IAsyncLifetime
         _app.UseAuthorization();
         _app.MapRedisPriorityDashboard("/priority").RequireAuthorization();
         await _app.StartAsync();
-        _origin = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _origin = TestDashboardHost.OriginOf(_app);
     }
 
     public async Task DisposeAsync()

@@ -1,11 +1,6 @@
-using System.Net;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using RedisPriorityTransport.Dashboard.Tests.Infrastructure;
 using RedisPriorityTransport.Tests.Infrastructure;
 
@@ -37,14 +32,9 @@ public sealed class MultiBusDashboardTests : IAsyncLifetime
             await queue.EnqueueAsync(new QueueMessage("waiting", "w"u8.ToArray()));
         }
 
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
+        var builder = TestDashboardHost.CreateBuilder();
         builder.Services.AddMassTransit(x => x.UsingRedis((_, cfg) => cfg.Host(redis.Configuration, h => h.KeyPrefix = _firstPrefix)));
         builder.Services.AddMassTransit<IReportsBus>(x => x.UsingRedis((_, cfg) => cfg.Host(redis.Configuration, h => h.KeyPrefix = _secondPrefix)));
-        builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
         builder.Services.AddRedisPriorityDashboard(o =>
         {
             o.KeyPrefix = _firstPrefix;
@@ -58,7 +48,7 @@ public sealed class MultiBusDashboardTests : IAsyncLifetime
         _app.MapRedisPriorityDashboard("/priority").RequireAuthorization();
         _app.MapRedisPriorityDashboard<IReportsBus>("/priority-reports").RequireAuthorization();
         await _app.StartAsync();
-        _origin = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _origin = TestDashboardHost.OriginOf(_app);
     }
 
     public async Task DisposeAsync()

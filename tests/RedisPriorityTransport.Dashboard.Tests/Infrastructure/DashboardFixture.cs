@@ -1,9 +1,5 @@
-using System.Net;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
@@ -60,9 +56,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         Redis = await RedisTestServer.GetAsync();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
+        var builder = TestDashboardHost.CreateBuilder();
         // Only the dashboard's own failures are printed; the consumers fail on purpose.
         builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Error).AddFilter("MassTransit", LogLevel.None);
         builder.Services.AddSingleton(Log);
@@ -91,9 +85,6 @@ public sealed class DashboardFixture : IAsyncLifetime
         });
         // Fresh memory figures for the screenshots (the default reuses a sample for 30 s).
         builder.Services.Configure<PriorityQueueAdminOptions>(o => o.MemoryCacheDuration = TimeSpan.FromSeconds(1));
-        builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
         builder.Services.AddRedisPriorityDashboard(o =>
         {
             o.KeyPrefix = KeyPrefix;
@@ -111,8 +102,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         _app.MapRedisPriorityDashboard("/priority").RequireAuthorization();
         await _app.StartAsync();
 
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        DashboardUrl = address.TrimEnd('/') + PathBase + "/priority";
+        DashboardUrl = TestDashboardHost.OriginOf(_app) + PathBase + "/priority";
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
