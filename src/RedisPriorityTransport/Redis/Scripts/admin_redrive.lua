@@ -20,7 +20,7 @@
 --@include includes/audit
 --@include includes/urgency_fields
 --@include includes/carried_deliveries
---@include includes/without_header
+--@include includes/without_headers
 local source = { ready = q.error.ready, messages = q.error.messages }
 if ARGV[6] == 'skipped' then source = { ready = q.skipped.ready, messages = q.skipped.messages } end
 local now = now_ms()
@@ -45,7 +45,7 @@ for _, id in ipairs(ids) do
       if type(s) == 'table' then return s end
       redis.call('HDEL', source.messages, id)
       redis.call('ZREM', source.ready, id)
-      redis.call('HSET', q.messages, target, build_record(m.u, m.r, s, m.t, m.e, without_header(m.h, DELIVERIES_HEADER), m.body))
+      redis.call('HSET', q.messages, target, build_record(m.u, m.r, s, m.t, m.e, without_headers(m.h, { [DELIVERIES_HEADER] = true }) or m.h, m.body))
       redis.call('ZADD', q.ready, score_of(m.u, m.r, s), target)
       forget_delivery(q.deliveries, target)
       moved = moved + 1
