@@ -9,6 +9,7 @@
 --@include includes/score_of
 --@include includes/build_record
 --@include includes/settled_within_window
+--@include includes/call_chunked
 local now = now_ms()
 local ready_was_empty = redis.call('ZCARD', q.ready) == 0
 -- The settled set exists only while some endpoint keeps a duplicate detection window: without it, no lookup per id.
@@ -26,8 +27,8 @@ if ready_count > 0 then
   end
   s = last - ready_count
 end
-local added_ready, new_delayed_head = false, false
-local results = {}
+local new_delayed_head = false
+local results, ready = {}, {}
 for i = 2, #ARGV, 7 do
   local id = ARGV[i]
   local urgency, rank, event_type, delay = ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], tonumber(ARGV[i + 6])
@@ -48,11 +49,14 @@ for i = 2, #ARGV, 7 do
     redis.call('ZADD', q.delayed, due, id)
     results[#results + 1] = 1
   else
-    redis.call('ZADD', q.ready, score_of(urgency, rank, sequence), id)
-    added_ready = true
+    ready[#ready + 1] = score_of(urgency, rank, sequence)
+    ready[#ready + 1] = id
     results[#results + 1] = 1
   end
 end
+-- The ready messages in one ZADD: inside a script every redis.call costs more than the command.
+local added_ready = #ready > 0
+if added_ready then call_chunked('ZADD', q.ready, ready) end
 if (added_ready and ready_was_empty) or new_delayed_head then
   redis.call('PUBLISH', ARGV[1], 'w')
 end

@@ -31,9 +31,12 @@ local ack_count = tonumber(ARGV[6] or '0')
 local window_ms = tonumber(ARGV[7 + 2 * ack_count])
 -- The deliveries hash counts only deliveries that ended unsettled: while no message was redelivered it does not
 -- exist, and neither acknowledging nor reserving needs a command per message for it.
-local any_redelivered = ack_count > 0 and redis.call('EXISTS', q.deliveries) == 1
-for i = 1, ack_count do
-  acknowledged[i] = acknowledge(q, ARGV[5 + 2 * i], ARGV[6 + 2 * i], window_ms, now, any_redelivered)
+if ack_count > 0 then
+  local ids, tokens = {}, {}
+  for i = 1, ack_count do
+    ids[i], tokens[i] = ARGV[5 + 2 * i], ARGV[6 + 2 * i]
+  end
+  acknowledged = acknowledge_all(q, ids, tokens, window_ms, now, redis.call('EXISTS', q.deliveries) == 1)
 end
 trim_settled(q, now)
 
@@ -54,21 +57,29 @@ local admitted, reopens_in, spend = admission(q.control, max_messages, now)
 if admitted > 0 then
   local popped = redis.call('ZPOPMIN', q.ready, admitted)
   spend(#popped / 2)
-  any_redelivered = #popped > 0 and redis.call('EXISTS', q.deliveries) == 1
-  for i = 1, #popped, 2 do
-    local id = popped[i]
-    local record = redis.call('HGET', q.messages, id)
-    -- A member without its record was left by a foreign writer; there is nothing to deliver.
-    if record then
-      local token = token_prefix .. string.format('%09d', token_counter)
-      token_counter = token_counter + 1
-      redis.call('ZADD', q.inflight, expiry, lease_member(id, token))
-      out[#out + 1] = id
-      out[#out + 1] = record
-      -- This delivery, and those before it that ended unsettled.
-      out[#out + 1] = any_redelivered and tonumber(redis.call('HGET', q.deliveries, id) or '0') + 1 or 1
-      out[#out + 1] = token
+  if #popped > 0 then
+    local ids = {}
+    for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
+    -- One HMGET for the records, one for the earlier unsettled deliveries, one ZADD for the leases: not one each.
+    local records = call_chunked('HMGET', q.messages, ids)
+    local earlier = redis.call('EXISTS', q.deliveries) == 1 and call_chunked('HMGET', q.deliveries, ids) or nil
+    local leases = {}
+    for i = 1, #ids do
+      local id, record = ids[i], records[i]
+      -- A member without its record was left by a foreign writer; there is nothing to deliver.
+      if record then
+        local token = token_prefix .. string.format('%09d', token_counter)
+        token_counter = token_counter + 1
+        leases[#leases + 1] = expiry
+        leases[#leases + 1] = lease_member(id, token)
+        out[#out + 1] = id
+        out[#out + 1] = record
+        -- This delivery, and those before it that ended unsettled.
+        out[#out + 1] = earlier and tonumber(earlier[i] or '0') + 1 or 1
+        out[#out + 1] = token
+      end
     end
+    if #leases > 0 then call_chunked('ZADD', q.inflight, leases) end
   end
 end
 if backlog then
