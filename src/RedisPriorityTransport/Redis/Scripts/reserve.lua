@@ -18,6 +18,7 @@
 --            A, then per acknowledgement 1 (deleted) or 0 (lease no longer held),
 --            then per message: id, record, delivery count, lease token }
 --@include includes/now_ms
+--@include includes/int
 --@include includes/acknowledge
 --@include includes/trim_settled
 --@include includes/reclaim_expired
@@ -49,6 +50,7 @@ if backlog then max_messages = 0 end
 
 local token_prefix, token_counter = ARGV[8 + 2 * ack_count], tonumber(ARGV[9 + 2 * ack_count])
 local expiry = now + lease_ms
+local expiry_text = int(expiry)
 local out = { -1, now, expiry, returned, dead, ack_count }
 for i = 1, ack_count do
   out[#out + 1] = acknowledged[i]
@@ -70,7 +72,7 @@ if admitted > 0 then
       if record then
         local token = token_prefix .. string.format('%09d', token_counter)
         token_counter = token_counter + 1
-        leases[#leases + 1] = expiry
+        leases[#leases + 1] = expiry_text
         leases[#leases + 1] = lease_member(id, token)
         out[#out + 1] = id
         out[#out + 1] = record
