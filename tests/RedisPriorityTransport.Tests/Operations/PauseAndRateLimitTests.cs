@@ -1,4 +1,5 @@
 using RedisPriorityTransport.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Tests.Operations;
 
@@ -47,7 +48,8 @@ public class PauseAndRateLimitTests : AdminTestBase
         var second = await queue.ReserveAsync(10, TimeSpan.FromMinutes(1));
         Assert.Empty(second.Messages);
         Assert.NotNull(second.NextDelayedDueIn);
-        Assert.InRange(second.NextDelayedDueIn!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
+        // The 3 count in full until the window ends and then fade over the next one: one more fits a third into it.
+        Assert.InRange(second.NextDelayedDueIn!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10 + 10 / 3.0 + 0.1));
         var summary = await Admin.GetQueueAsync("orders");
         Assert.Equal((3, TimeSpan.FromSeconds(10)), (summary.RateLimit!.Messages, summary.RateLimit.Interval));
 
@@ -56,6 +58,50 @@ public class PauseAndRateLimitTests : AdminTestBase
         Assert.Null((await Admin.GetQueueAsync("orders")).RateLimit);
         var entries = (await Admin.GetHistoryAsync("orders", new AuditQuery { Action = AuditAction.SetRateLimit })).Entries;
         Assert.Equal(["", "3"], entries.Select(e => e.Details["messages"]));
+    }
+
+    [RedisFact]
+    public async Task A_rate_limit_slides_so_a_window_boundary_does_not_open_a_second_full_window_at_once()
+    {
+        // 4 per 2 s. A fixed window would admit 4 more right after the boundary that follows the first 4; the sliding
+        // window still counts the previous window's 4 at almost full weight there, and admits the next one only once
+        // a quarter of that window's weight has passed (4 × (1 - 500/2000) = 3).
+        var interval = TimeSpan.FromSeconds(2);
+        var queue = Queue();
+        await queue.EnqueueBatchAsync(Enumerable.Range(0, 20).Select(i => Message($"m{i}", 5)).ToArray());
+        await Admin.SetRateLimitAsync("orders", new RateLimit(4, interval), Operator, "partner limit");
+
+        // The first 4 early in a window, so that window is still the current one when they are taken.
+        await Eventually.HoldsAsync(async () => (await RedisWindowAsync(interval)).Elapsed < TimeSpan.FromMilliseconds(1000), interval * 2,
+            "the first half of a window");
+        var window = await RedisWindowAsync(interval);
+        Assert.Equal(4, (await queue.ReserveAsync(10, TimeSpan.FromMinutes(1))).Messages.Count);
+        Assert.Equal(window.Index, (await RedisWindowAsync(interval)).Index);
+        await Eventually.HoldsAsync(async () => (await RedisWindowAsync(interval)).Index > window.Index, interval * 2, "the next window");
+
+        var atBoundary = await queue.ReserveAsync(10, TimeSpan.FromMinutes(1));
+        var elapsed = (await RedisWindowAsync(interval)).Elapsed;
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(400), $"the reserve ran {elapsed.TotalMilliseconds} ms into the window; expected right after its start");
+        Assert.Empty(atBoundary.Messages);
+        Assert.NotNull(atBoundary.NextDelayedDueIn);
+        Assert.InRange(atBoundary.NextDelayedDueIn!.Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
+
+        // Once the previous window's weight has fallen far enough, one more starts; over the whole window 4 do.
+        await Eventually.HoldsAsync(async () => (await RedisWindowAsync(interval)).Elapsed >= TimeSpan.FromMilliseconds(520), interval,
+            "a quarter of the window");
+        var later = await queue.ReserveAsync(10, TimeSpan.FromMinutes(1));
+        // e ms into the window the previous 4 weigh 4 × (2000 - e) / 2000, which leaves floor(e / 500) to start.
+        var fitting = (int)((await RedisWindowAsync(interval)).Elapsed.TotalMilliseconds / 500);
+        Assert.InRange(later.Messages.Count, 1, Math.Max(1, fitting));
+    }
+
+    /// <summary>The rate limit's current window of Redis time (TIME / interval) and how far into it Redis is.</summary>
+    async Task<(long Index, TimeSpan Elapsed)> RedisWindowAsync(TimeSpan interval)
+    {
+        var time = (RedisResult[])(await Database.ExecuteAsync("TIME"))!;
+        var ms = (long)time[0] * 1000 + (long)time[1] / 1000;
+        var length = (long)interval.TotalMilliseconds;
+        return (ms / length, TimeSpan.FromMilliseconds(ms % length));
     }
 
     [RedisFact]

@@ -20,7 +20,7 @@ elseif action == 'resume' then
   entry = audit(q, now, 'Resume', {})
 else
   -- A new limit starts a new window.
-  redis.call('HDEL', q.control, 'rw', 'rc')
+  redis.call('HDEL', q.control, 'rw', 'rc', 'rp')
   if tonumber(ARGV[8]) > 0 then
     redis.call('HSET', q.control, 'rate', ARGV[8] .. ':' .. ARGV[9])
     entry = audit(q, now, 'SetRateLimit', { 'messages', ARGV[8], 'intervalMs', ARGV[9] })
