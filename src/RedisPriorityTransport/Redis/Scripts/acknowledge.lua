@@ -5,4 +5,4 @@
 -- Returns: 1 when deleted, 0 when the lease is not held (expired and taken by someone else, or already settled).
 --@include includes/now_ms
 --@include includes/acknowledge
-return acknowledge(q, ARGV[1], ARGV[2], tonumber(ARGV[3]), now_ms())
+return acknowledge_all(q, { ARGV[1] }, { ARGV[2] }, tonumber(ARGV[3]), now_ms())[1]

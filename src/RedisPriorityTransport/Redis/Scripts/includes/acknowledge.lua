@@ -1,22 +1,10 @@
---@include includes/forget_delivery
---@include includes/remember_settled
 --@include includes/end_lease
 --@include includes/call_chunked
--- Deletes a message in flight under the lease token, remembering its id for window_ms. Returns 1, or 0 when the
--- lease is no longer held. any_redelivered: false when the deliveries hash does not exist (nothing to forget).
-local function acknowledge(q, id, token, window_ms, now, any_redelivered)
-  if not end_lease(q, id, token) then
-    return 0
-  end
-  redis.call('HDEL', q.messages, id)
-  if any_redelivered ~= false then forget_delivery(q.deliveries, id) end
-  remember_settled(q, id, window_ms, now)
-  return 1
-end
-
--- acknowledge for several messages (the receive loop's finished messages, carried by its next reserve): one ZREM each,
--- whose reply tells whether that lease was held, then one HDEL for all the records (and one for their delivery counts)
--- and one ZADD remembering them as settled. Returns 1 or 0 per message, as acknowledge does.
+--@include includes/int
+-- Deletes messages in flight under their lease tokens, remembering their ids for window_ms: one ZREM each, whose reply
+-- tells whether that lease was still held, then one HDEL for all the records (and one for their delivery counts, unless
+-- any_redelivered is false: the deliveries hash does not exist) and one ZADD remembering them as settled.
+-- Returns 1 (deleted) or 0 (the lease is no longer held) per message.
 local function acknowledge_all(q, ids, tokens, window_ms, now, any_redelivered)
   local results, deleted = {}, {}
   for i = 1, #ids do
@@ -35,7 +23,7 @@ local function acknowledge_all(q, ids, tokens, window_ms, now, any_redelivered)
   if window_ms and window_ms > 0 then
     local settled = {}
     for i = 1, #deleted do
-      settled[#settled + 1] = now + window_ms
+      settled[#settled + 1] = int(now + window_ms)
       settled[#settled + 1] = deleted[i]
     end
     call_chunked('ZADD', q.settled, settled)
