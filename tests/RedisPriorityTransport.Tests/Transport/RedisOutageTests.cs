@@ -12,7 +12,11 @@ public class RedisOutageTests : TransportTestBase
     [Fact]
     public async Task A_bus_started_while_Redis_is_down_receives_once_Redis_is_up()
     {
-        var port = FreeLoopbackPort();
+        // The port stays bound (not listening) until Redis starts on it: connecting is refused, and neither a server
+        // another test starts nor the client's own reconnects (a connection whose source port happens to be the one it
+        // dials connects to itself) can take it meanwhile.
+        using var reservation = ReserveLoopbackPort();
+        var port = ((IPEndPoint)reservation.LocalEndPoint!).Port;
         var starting = StartHarness(x => x.AddConsumer<InvoiceConsumer>(),
             (context, cfg) => cfg.Host($"127.0.0.1:{port},connectTimeout=500", h => h.KeyPrefix = KeyPrefix));
 
@@ -21,8 +25,23 @@ public class RedisOutageTests : TransportTestBase
         await Eventually.HoldsAsync(() => Task.FromResult(Harness.Bus is IBusControl bus
                 && bus.CheckHealth().Endpoints.Values.Any(e => e.Description?.Contains("unreachable", StringComparison.OrdinalIgnoreCase) == true)),
             TimeSpan.FromSeconds(30), "an endpoint to report Redis unreachable");
-        Assert.False(starting.IsCompleted, "The bus reported itself started although Redis was not running.");
+        if (starting.IsCompleted)
+        {
+            string probe;
+            try
+            {
+                probe = await RespProbe.SendAsync(port, "PING");
+            }
+            catch (Exception exception)
+            {
+                probe = exception.Message;
+            }
 
+            Assert.Fail($"The bus reported itself started although Redis was not running: start {starting.Status} "
+                + $"({starting.Exception?.GetBaseException().Message}); PING on port {port}: {probe}");
+        }
+
+        reservation.Dispose();
         using var server = StartRedis(port);
         try
         {
@@ -55,11 +74,11 @@ public class RedisOutageTests : TransportTestBase
         }
     }
 
-    static int FreeLoopbackPort()
+    static Socket ReserveLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 
     static Process StartRedis(int port)
