@@ -105,7 +105,7 @@ internal static class AdminResults
 
         var summary = Summary(queueName, state, messageId, score, (int)message.Urgency, message.EnqueuedMs, message.EventType, message.Headers, deliveries,
             types, now, reasonHeader);
-        return Details(summary, message.Headers, message.Body);
+        return Details(summary, message.Headers, message.Body.ToArray());
     }
 
     static MessageDetails Details(MessageSummary summary, IReadOnlyDictionary<string, string> headers, byte[] body) => new()

@@ -7,7 +7,7 @@ namespace RedisPriorityTransport.Redis;
 /// event type, the packed headers and the body (see docs/wire-format.md). The scripts write it.
 /// </summary>
 internal readonly record struct MessageRecord(Urgency Urgency, int Rank, long Sequence, long EnqueuedMs, string? EventType,
-    Dictionary<string, string> Headers, byte[] Body)
+    Dictionary<string, string> Headers, ReadOnlyMemory<byte> Body)
 {
     public static bool TryParse(byte[] record, out MessageRecord message, out string? problem)
     {
@@ -60,7 +60,8 @@ internal readonly record struct MessageRecord(Urgency Urgency, int Rank, long Se
             start += (int)eventLength;
             var headers = HeaderCodec.Decode(record.AsSpan(start, (int)headerLength));
             start += (int)headerLength;
-            message = new MessageRecord((Urgency)urgency, (int)rank, fields[2], fields[3], eventType, headers, record[start..]);
+            // The body stays in the reply's array: the transport hands MassTransit a view of it, not a copy.
+            message = new MessageRecord((Urgency)urgency, (int)rank, fields[2], fields[3], eventType, headers, record.AsMemory(start));
             problem = null;
             return true;
         }

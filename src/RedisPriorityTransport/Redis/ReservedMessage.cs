@@ -3,13 +3,13 @@ namespace RedisPriorityTransport;
 /// <summary>A message handed to a consumer under a lease.</summary>
 public sealed class ReservedMessage
 {
-    internal ReservedMessage(string queueName, string id, byte[] body, IReadOnlyDictionary<string, string> headers,
+    internal ReservedMessage(string queueName, string id, ReadOnlyMemory<byte> body, IReadOnlyDictionary<string, string> headers,
         MessagePriority priority, int deliveryCount, long leaseToken, long sequence, DateTimeOffset enqueuedAt,
         DateTimeOffset leaseExpiresAt)
     {
         QueueName = queueName;
         Id = id;
-        Body = body;
+        BodyMemory = body;
         Headers = headers;
         Priority = priority;
         DeliveryCount = deliveryCount;
@@ -26,7 +26,13 @@ public sealed class ReservedMessage
     public string Id { get; }
 
     /// <summary>The body, byte for byte as enqueued.</summary>
-    public byte[] Body { get; }
+    public byte[] Body => _body ??= BodyMemory.ToArray();
+
+    // Copied out of the reply only when asked for: the transport reads the body through BodyMemory.
+    byte[]? _body;
+
+    /// <summary>The body as a view of the reserve's reply, without a copy.</summary>
+    internal ReadOnlyMemory<byte> BodyMemory { get; }
 
     /// <summary>The headers, exactly as enqueued plus any the queue added (for example a move reason).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }

@@ -13,7 +13,9 @@ internal sealed class RedisReceiveContext : BaseReceiveContext, RedisMessageCont
     {
         _message = message;
         var redeliveryCount = lockContext.RedeliveryCount;
-        Body = new BytesMessageBody(redeliveryCount > 0 ? RedeliveredEnvelope.WithRedeliveryCount(message, redeliveryCount) : message.Body);
+        Body = redeliveryCount > 0
+            ? new BytesMessageBody(RedeliveredEnvelope.WithRedeliveryCount(message, redeliveryCount))
+            : new RedisMessageBody(message.BodyMemory);
         HeaderProvider = new StringHeaderProvider(message);
     }
 
