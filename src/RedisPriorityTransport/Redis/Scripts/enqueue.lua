@@ -6,6 +6,7 @@
 -- ARGV[2..] groups of 7: id, body, packed headers, urgency (0..10), rank (0..255), event type ('' for none), delay ms (0 = ready now)
 -- Returns: one integer per message, 1 = added, 0 = duplicate.
 --@include includes/now_ms
+--@include includes/int
 --@include includes/score_of
 --@include includes/build_record
 --@include includes/settled_within_window
@@ -21,7 +22,7 @@ for i = 8, #ARGV, 7 do
 end
 local s = 0
 if ready_count > 0 then
-  local last = redis.call('INCRBY', q.sequence, ready_count)
+  local last = redis.call('INCRBY', q.sequence, int(ready_count))
   if last > MAX_SEQUENCE then
     return redis.error_reply('ERR rpt sequence exhausted for ' .. q.sequence)
   end
@@ -44,7 +45,7 @@ for i = 2, #ARGV, 7 do
   elseif delay > 0 then
     -- The sequence is taken when the message becomes due, so scheduled messages queue up in due order.
     local due = now + delay
-    local head = redis.call('ZRANGE', q.delayed, 0, 0, 'WITHSCORES')
+    local head = redis.call('ZRANGE', q.delayed, '0', '0', 'WITHSCORES')
     if #head == 0 or tonumber(head[2]) > due then new_delayed_head = true end
     redis.call('ZADD', q.delayed, due, id)
     results[#results + 1] = 1

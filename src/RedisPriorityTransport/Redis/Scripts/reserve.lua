@@ -57,7 +57,7 @@ for i = 1, ack_count do
 end
 local admitted, reopens_in, spend = admission(q.control, max_messages, now)
 if admitted > 0 then
-  local popped = redis.call('ZPOPMIN', q.ready, admitted)
+  local popped = redis.call('ZPOPMIN', q.ready, int(admitted))
   spend(#popped / 2)
   if #popped > 0 then
     local ids = {}

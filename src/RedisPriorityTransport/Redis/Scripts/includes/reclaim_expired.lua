@@ -1,9 +1,10 @@
+--@include includes/int
 --@include includes/make_ready
 --@include includes/move_message
 --@include includes/remember_settled
 --@include includes/lease_member
 local function reclaim_expired(q, max_deliveries, reason_header, now, limit, window_ms)
-  local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', now, 'LIMIT', 0, limit + 1)
+  local expired = redis.call('ZRANGEBYSCORE', q.inflight, '-inf', int(now), 'LIMIT', '0', int(limit + 1))
   local more = #expired > limit
   if more then expired[#expired] = nil end
   local returned, dead = 0, 0
