@@ -23,11 +23,11 @@ public class ReceiveBodyBenchmarks
     byte[] _reply = [];
     int _bodyStart;
 
-    /// <summary>Builds the reply: 40 bytes of record metadata, then the envelope.</summary>
+    /// <summary>Builds the reply: the record's metadata and event type (no headers), then the envelope.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var prefix = Encoding.UTF8.GetBytes("7,1,123456,1764558643326,11,58|transaction");
+        var prefix = Encoding.UTF8.GetBytes("7,1,123456,1764558643326,11,0|transaction");
         _bodyStart = prefix.Length;
         _reply = [.. prefix, .. Encoding.UTF8.GetBytes(Envelope)];
     }
