@@ -64,7 +64,9 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
         {
             while (!_entries.IsEmpty)
                 SendBatch();
-            Volatile.Write(ref _flushing, 0);
+            // A full fence, not a plain release: the check below must not read the queue before the release is visible,
+            // or a sender that enqueues in between finds _flushing still held and leaves its entry to a flush that ended.
+            Interlocked.Exchange(ref _flushing, 0);
             // A sender that came after the last drain but saw _flushing still held left its entry to this flush.
             if (_entries.IsEmpty || Interlocked.CompareExchange(ref _flushing, 1, 0) != 0)
                 return;
@@ -81,7 +83,7 @@ internal sealed class EnqueueCoalescer : IThreadPoolWorkItem
             return;
         }
 
-        Volatile.Write(ref _flushing, 0);
+        Interlocked.Exchange(ref _flushing, 0); // a full fence, as in Flush
         if (!_entries.IsEmpty && Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }

@@ -305,6 +305,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         {
             // Whatever ended the loop, later acknowledgements go straight to Redis.
             Volatile.Write(ref _loopEnded, true);
+            // A full fence: the queue is read below only after the flag is visible, so an acknowledgement enqueued
+            // meanwhile is either taken here or sees the flag and sends itself (see AcknowledgeAsync).
+            Interlocked.MemoryBarrier();
             await AbandonRoundTrips(roundTrips).ConfigureAwait(false);
             foreach (var acknowledgement in TakePendingAcknowledgements())
                 await acknowledgement.SendDirectly(queue).ConfigureAwait(false);
