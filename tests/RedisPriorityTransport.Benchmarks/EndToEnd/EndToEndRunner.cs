@@ -23,7 +23,7 @@ public sealed record EndToEndOptions(WorkloadSizes Sizes, int Runs, IReadOnlySet
 public static class EndToEndRunner
 {
     /// <summary>Names of the engine-only workloads, for <see cref="EndToEndOptions.Workloads"/>.</summary>
-    public static readonly string[] EngineWorkloads = ["scale", "footprint"];
+    public static readonly string[] EngineWorkloads = ["scale", "footprint", "round-trip"];
 
     static readonly Dictionary<(string Workload, string Contender), string> LastBreakdowns = [];
 
@@ -123,6 +123,8 @@ public static class EndToEndRunner
             await RunScaleAsync(redis, options, report);
         if (options.Workloads.Count == 0 || options.Workloads.Contains("footprint"))
             await RunFootprintAsync(redis, options, report);
+        if (options.Workloads.Count == 0 || options.Workloads.Contains("round-trip"))
+            await RunRoundTripFloorAsync(redis, options, report);
 
         if (options.CsvPath is { } csv)
             await File.WriteAllTextAsync(csv, report.ToCsv());
@@ -187,6 +189,20 @@ public static class EndToEndRunner
             report.Add(await footprint.MeasureMemoryAsync());
         report.Add(await footprint.MeasureIdleAsync());
         report.Note($"Memory is measured with {options.Sizes.FootprintMessages:N0} waiting messages per layout; idle commands over {options.Sizes.IdleWindow.TotalSeconds:N0} s.");
+    }
+
+    static async Task RunRoundTripFloorAsync(BenchmarkRedis redis, EndToEndOptions options, MarkdownReport report)
+    {
+        Console.WriteLine("Round-trip floor");
+        var floor = new RoundTripFloorWorkload(redis, options.Sizes);
+        for (var round = 0; round < options.Runs; round++)
+        {
+            var figures = await floor.RunAsync(round);
+            Console.WriteLine("  " + string.Join("; ", figures.Select(f => $"{f.Column}: {f.Metric.Split(" (")[0]} = {f.Value:0.#}")));
+            report.Add(figures);
+        }
+
+        report.Note($"Round-trip floor: {options.Sizes.RoundTripCalls:N0} calls of a script that returns 1, with a {RoundTripFloorWorkload.ArgumentBytes:N0}-byte argument, per caller count; each caller awaits its call before the next.");
     }
 
     static IEnumerable<string> Header(EndToEndOptions options, string redisVersion, string redisSource)

@@ -49,6 +49,9 @@ public sealed record WorkloadSizes
     /// <summary>Messages enqueued to measure memory per waiting message.</summary>
     public int FootprintMessages { get; init; } = 100_000;
 
+    /// <summary>Script calls measured per caller count of the round-trip floor.</summary>
+    public int RoundTripCalls { get; init; } = 40_000;
+
     /// <summary>How long an idle consumer is watched.</summary>
     public TimeSpan IdleWindow { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -68,6 +71,7 @@ public sealed record WorkloadSizes
         ScaleLargeWaiting = 100_000,
         ScaleOperations = 2_000,
         FootprintMessages = 10_000,
+        RoundTripCalls = 8_000,
         IdleWindow = TimeSpan.FromSeconds(3),
         RunTimeout = TimeSpan.FromSeconds(60),
     };
