@@ -27,9 +27,11 @@ public static class EndToEndRunner
 
     static readonly Dictionary<(string Workload, string Contender), string> LastBreakdowns = [];
 
-    // Warm-up: both burst shapes, this many messages, this many times per contender, before any reported round.
+    // Warm-up: both burst shapes, this many messages, this many times per contender, before any reported round. Two
+    // passes were not enough: tiered compilation was still catching up, and in a process that measured one round
+    // (compare-builds.sh) that round ran anywhere between half speed and full speed (docs/benchmarks.md, eighth session).
     const int WarmUpMessages = 5_000;
-    const int WarmUpPasses = 2;
+    const int WarmUpPasses = 6;
 
     /// <summary>Runs the benchmark and returns the Markdown report.</summary>
     public static async Task<string> RunAsync(EndToEndOptions options)
@@ -95,6 +97,8 @@ public static class EndToEndRunner
             // path at tier 0 (a CPU profile of the first reported round showed QuickJitted frames on top), so the
             // first round of every contender measured compilation, and UsingRedis, with more code of its own than
             // the in-memory transport, paid most (7,800 then 11,100, 18,200, 19,800 msg/s in four rounds of burst-64).
+            // Passes of 5,000 messages: UsingRedis's 4-producer burst ran at 6,300, 7,500, 7,800, 8,900, 12,900 and
+            // then about 15,500-18,500 msg/s from the sixth on; the in-memory transport's settled after four.
             Console.WriteLine("Warm-up (not reported)");
             var warmUp = options.Sizes with { BurstMessages = Math.Min(options.Sizes.BurstMessages, WarmUpMessages) };
             for (var pass = 0; pass < WarmUpPasses; pass++)
