@@ -139,6 +139,7 @@ internal sealed class QueueKeys
         Deliveries = stem + "deliveries";
         Settled = stem + "settled";
         WakeChannel = stem + "wake";
+        Sleepers = stem + "sleepers";
         Control = stem + "control";
         Audit = stem + "audit";
         AuditIndex = stem + "audit:index";
@@ -156,6 +157,9 @@ internal sealed class QueueKeys
     public string Deliveries { get; }
     public string Settled { get; }
     public string WakeChannel { get; }
+
+    /// <summary>Receive loops waiting for messages with free slots → the Redis time by which each reserves again (see enqueue's wake-up rule).</summary>
+    public string Sleepers { get; }
 
     /// <summary>The pause flag and rate limit the reserve script reads (written by the admin scripts).</summary>
     public string Control { get; }

@@ -209,7 +209,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     /// <exception cref="ArgumentException">A message id is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The count is negative or the lease is not positive.</exception>
     internal async Task<AcknowledgeAndReserveResult> AcknowledgeAndReserveByTokenAsync(IReadOnlyList<(string Id, long LeaseToken)> acknowledgements,
-        int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default)
+        int maxMessages, TimeSpan lease, CancellationToken cancellationToken = default, SleeperRegistration? sleeper = null)
     {
         ArgumentNullException.ThrowIfNull(acknowledgements);
         if (maxMessages < 0)
@@ -219,7 +219,8 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         var tokens = _leaseTokens.Next(maxMessages);
-        var values = new RedisValue[9 + acknowledgements.Count * 2];
+        // A registering loop adds four values; the engine's public callers do not register, and enqueues wake them as before.
+        var values = new RedisValue[(sleeper is null ? 9 : 13) + acknowledgements.Count * 2];
         values[0] = maxMessages;
         values[1] = leaseMs;
         values[2] = _settings.MaxDeliveryCount;
@@ -235,6 +236,13 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
         values[6 + acknowledgements.Count * 2] = _settings.DuplicateDetectionWindowMs;
         values[7 + acknowledgements.Count * 2] = tokens.Prefix;
         values[8 + acknowledgements.Count * 2] = tokens.First;
+        if (sleeper is { } loop)
+        {
+            values[9 + acknowledgements.Count * 2] = loop.LoopId;
+            values[10 + acknowledgements.Count * 2] = loop.Running;
+            values[11 + acknowledgements.Count * 2] = loop.BusyWaitMs;
+            values[12 + acknowledgements.Count * 2] = loop.IdleWaitMs;
+        }
 
         RedisResult[] result;
         try
@@ -553,7 +561,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
     public async Task DeleteAsync()
     {
         await PurgeAsync().ConfigureAwait(false);
-        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease, _keys.Settled, _keys.Control, _keys.Audit, _keys.AuditIndex]).ConfigureAwait(false);
+        await Database.KeyDeleteAsync([_keys.Sequence, _keys.Lease, _keys.Settled, _keys.Control, _keys.Audit, _keys.AuditIndex, _keys.Sleepers]).ConfigureAwait(false);
         if (_keys.QueueName == QueueRegistry.ListedNameOf(_keys.QueueName))
             await Database.SetRemoveAsync(QueueRegistry.KeyOf(_settings.KeyPrefix), _keys.QueueName).ConfigureAwait(false);
     }

@@ -14,7 +14,7 @@ internal sealed class ScriptKeys
     /// <summary>The key names a script may declare.</summary>
     public static readonly IReadOnlyList<string> KnownNames =
     [
-        "ready", "delayed", "inflight", "sequence", "lease", "messages", "tokens", "deliveries", "settled", "control", "audit", "audit_index",
+        "ready", "delayed", "inflight", "sequence", "lease", "messages", "tokens", "deliveries", "settled", "control", "audit", "audit_index", "sleepers",
         "error.ready", "error.sequence", "error.messages", "skipped.ready", "skipped.sequence", "skipped.messages",
         "target.ready", "target.sequence", "target.messages",
     ];
@@ -94,6 +94,7 @@ internal sealed class ScriptKeys
             "control" => owner.Control,
             "audit" => owner.Audit,
             "audit_index" => owner.AuditIndex,
+            "sleepers" => owner.Sleepers,
             _ => throw Unknown(script, name),
         };
     }

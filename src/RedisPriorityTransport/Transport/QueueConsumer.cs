@@ -4,6 +4,7 @@ using MassTransit.Internals;
 using MassTransit.Middleware;
 using MassTransit.Transports;
 using RedisPriorityTransport.Monitoring;
+using RedisPriorityTransport.Redis;
 using StackExchange.Redis;
 
 namespace RedisPriorityTransport.Transport;
@@ -18,6 +19,12 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
 {
     // Two round trips overlap the client's work on one reply with Redis's work on the next; more add little (one Redis thread).
     const int MaxRoundTripsInFlight = 2;
+
+    // After a short reply with messages running, the loop reserves again within this wait even if none finishes, so
+    // enqueues need not wake it (the scripts' WAKE_BUDGET_MS, includes/sleepers.lua, must not be smaller). Each wait that
+    // ends with nothing new doubles the next one, up to the fallback poll: a long-running handler costs a few polls, and
+    // once the wait is longer than the budget, enqueues wake the loop again.
+    static readonly TimeSpan ShortestBusyWait = TimeSpan.FromMilliseconds(2);
 
     readonly RedisReceiveEndpointContext _context;
     readonly RedisReceiveSettings _configuration;
@@ -37,6 +44,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     readonly CancellationTokenSource _renewalStop = new();
     Task _renewal = Task.CompletedTask;
     RedisPriorityQueue? _queue;
+    // This loop's entry in the queue's sleepers hash.
+    readonly string _loopId = Guid.NewGuid().ToString("N");
+    TimeSpan _busyWait = ShortestBusyWait;
 
     public QueueConsumer(RedisReceiveEndpointContext context)
         : base(context)
@@ -205,8 +215,11 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     {
                         free = Math.Max(0, free);
                         requested += free;
-                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, queue.AcknowledgeAndReserveByTokenAsync(
-                            acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), free, Lease)));
+                        var running = Volatile.Read(ref _occupied);
+                        var sleeper = new SleeperRegistration(_loopId, running, (long)_busyWait.TotalMilliseconds,
+                            (long)queue.Settings.FallbackPollInterval.TotalMilliseconds);
+                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, running, queue.AcknowledgeAndReserveByTokenAsync(
+                            acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), free, Lease, sleeper: sleeper)));
                         continue;
                     }
 
@@ -288,15 +301,23 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     _ = Handle(queue, message);
                 }
 
+                if (messages.Count > 0)
+                    _busyWait = ShortestBusyWait;
                 drained = messages.Count < oldest.Requested;
                 if (drained && roundTrips.Count == 0)
                 {
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
-                    // the fallback poll.
+                    // the fallback poll. With messages running, the script registered the loop as coming back within
+                    // the busy wait (enqueues then publish no wake-up), so the loop must not sleep longer than that.
                     var wait = queue.Settings.FallbackPollInterval;
+                    var busy = messages.Count > 0 || oldest.Running > 0;
+                    if (busy && _busyWait < wait)
+                        wait = _busyWait;
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
                         wait = due;
                     await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
+                    if (busy && !signal.IsCompleted && !wake.IsCompleted)
+                        _busyWait = TimeSpan.FromTicks(Math.Min(_busyWait.Ticks * 2, queue.Settings.FallbackPollInterval.Ticks));
                     drained = false;
                 }
             }
@@ -333,8 +354,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         }
     }
 
-    /// <summary>An acknowledge-and-reserve call on its way: what it carries and how many slots it asked for.</summary>
-    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, Task<AcknowledgeAndReserveResult> Reply);
+    /// <summary>An acknowledge-and-reserve call on its way: what it carries, how many slots it asked for, and how many messages ran when it was sent.</summary>
+    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, int Running, Task<AcknowledgeAndReserveResult> Reply);
 
     async Task WaitForSignal(Task signal, Task? wake, TimeSpan maxWait, bool stopping)
     {

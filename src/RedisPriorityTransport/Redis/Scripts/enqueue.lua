@@ -1,16 +1,19 @@
 -- Enqueues one or more messages atomically, skipping ids already waiting, delayed or in flight, or settled within
 -- the queue's duplicate detection window (see remember_settled).
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed sequence messages settled
+--@keys ready delayed sequence messages settled sleepers
 -- ARGV[1] wake channel
 -- ARGV[2..] groups of 7: id, body, packed headers, urgency (0..10), rank (0..255), event type ('' for none), delay ms (0 = ready now)
 -- Returns: one integer per message, 1 = added, 0 = duplicate.
+-- Publishes a wake-up when it adds the first ready message to an empty queue and some waiting loop needs it (see
+-- includes/sleepers), or when it adds a new earliest delayed message.
 --@include includes/now_ms
 --@include includes/int
 --@include includes/score_of
 --@include includes/build_record
 --@include includes/settled_within_window
 --@include includes/call_chunked
+--@include includes/sleepers
 local now = now_ms()
 local ready_was_empty = redis.call('ZCARD', q.ready) == 0
 -- The settled set exists only while some endpoint keeps a duplicate detection window: without it, no lookup per id.
@@ -58,7 +61,7 @@ end
 -- The ready messages in one ZADD: inside a script every redis.call costs more than the command.
 local added_ready = #ready > 0
 if added_ready then call_chunked('ZADD', q.ready, ready) end
-if (added_ready and ready_was_empty) or new_delayed_head then
+if new_delayed_head or (added_ready and ready_was_empty and wake_needed(q.sleepers, now)) then
   redis.call('PUBLISH', ARGV[1], 'w')
 end
 return results

@@ -4,7 +4,7 @@
 -- While more expired leases or due messages remain than one call handles, it reserves nothing (and says "due now"),
 -- so a lower class already ready never passes a more important message still waiting to be promoted.
 -- KEYS, in this order (the script reads them as q.<name>):
---@keys ready delayed inflight sequence messages deliveries settled control error.ready error.sequence error.messages
+--@keys ready delayed inflight sequence messages deliveries settled control error.ready error.sequence error.messages sleepers
 -- ARGV[1] max messages    ARGV[2] lease ms    ARGV[3] max delivery count    ARGV[4] reason header
 -- ARGV[5] housekeeping limit (expired leases and due messages handled per call)
 -- ARGV[6] number of messages to acknowledge first (A)    ARGV[7..6+2A] pairs: id, lease token
@@ -12,6 +12,9 @@
 -- ARGV[8+2A] lease token prefix (10 digits, random per client instance)    ARGV[9+2A] first token counter: the n-th
 --   message's token is the prefix followed by (counter + n - 1) in 9 digits, so tokens never repeat across consumers
 --   even when a failover loses writes (a per-queue counter could hand out a token again)
+-- ARGV[10+2A] the calling loop's id for q.sleepers (absent: the caller does not register)
+-- ARGV[11+2A] messages running in the loop when it sent this call    ARGV[12+2A] ms it waits after a short reply while
+--   messages run    ARGV[13+2A] ms it waits after an empty reply with none running (see includes/sleepers)
 -- A paused queue reserves nothing; a rate-limited one at most what its window has left, and then the first value
 -- is the ms until the window reopens when that comes before the next delayed message (so the caller waits, not spins).
 -- Returns: { next delayed due in ms (-1 if none), now ms, lease expiry ms, returned count, dead-lettered count,
@@ -24,6 +27,7 @@
 --@include includes/reclaim_expired
 --@include includes/promote_due
 --@include includes/admission
+--@include includes/sleepers
 local max_messages, lease_ms, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[5])
 local now = now_ms()
 
@@ -91,5 +95,12 @@ elseif #head > 0 then
 end
 if reopens_in and (out[1] < 0 or reopens_in < out[1]) then
   out[1] = reopens_in
+end
+local loop_id = ARGV[10 + 2 * ack_count]
+if loop_id and loop_id ~= '' then
+  local o = 10 + 2 * ack_count
+  -- A backlog still to promote or reclaim makes the caller call again at once: it is not waiting.
+  register_sleeper(q.sleepers, loop_id, backlog and 0 or tonumber(ARGV[1]), (#out - 6 - ack_count) / 4,
+    tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3]), now)
 end
 return out
