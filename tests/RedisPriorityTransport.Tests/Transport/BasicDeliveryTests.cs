@@ -109,8 +109,57 @@ public sealed class NudgeLog
     public void Arrived(int number) => _arrivals.GetOrAdd(number, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
 
+public record HeldNudge(int Number);
+
+/// <summary>Holds the first message (number 0) until the test releases it; the others pass straight through.</summary>
+public sealed class HeldNudgeConsumer(NudgeLog log) : IConsumer<HeldNudge>
+{
+    public static readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task Consume(ConsumeContext<HeldNudge> context)
+    {
+        log.Arrived(context.Message.Number);
+        if (context.Message.Number == 0)
+            await Release.Task;
+    }
+}
+
 public class WakeUpTests : TransportTestBase
 {
+    [Fact]
+    public async Task A_consumer_with_a_message_running_and_free_slots_takes_new_messages_without_the_fallback_poll()
+    {
+        var log = new NudgeLog();
+        // While a message runs, enqueues may leave the wake-up out (the loop registered as coming back within its short
+        // wait); with the fallback poll at an hour, a loop that slept past that wait would miss the new messages.
+        await StartHarness(x =>
+        {
+            x.AddSingleton(log);
+            x.AddConsumer<HeldNudgeConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 4);
+        }, (_, cfg) => cfg.Host(Redis.Configuration, h =>
+        {
+            h.KeyPrefix = KeyPrefix;
+            ((RedisPriorityTransport.Transport.RedisHostSettings)h).FallbackPollInterval = TimeSpan.FromHours(1);
+        }));
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:HeldNudge"));
+        try
+        {
+            await endpoint.Send(new HeldNudge(0));
+            await log.ArrivalOf(0).WaitAsync(TimeSpan.FromSeconds(30));
+            // Sent one after another while message 0 runs: each finds the loop at another point of its waits.
+            for (var i = 1; i <= 20; i++)
+            {
+                await endpoint.Send(new HeldNudge(i));
+                await log.ArrivalOf(i).WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+        finally
+        {
+            HeldNudgeConsumer.Release.TrySetResult();
+        }
+    }
+
+
     [Fact]
     public async Task An_idle_consumer_is_woken_by_a_new_message_instead_of_waiting_for_the_fallback_poll()
     {
