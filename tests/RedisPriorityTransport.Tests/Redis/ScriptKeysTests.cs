@@ -100,7 +100,7 @@ public partial class ScriptKeysTests : QueueTestBase
         var queue = Queue();
         var keys = new QueueKeys(KeyPrefix, "orders");
 
-        Assert.Equal([keys.Ready, keys.Delayed, keys.Sequence, keys.Messages, keys.Settled],
+        Assert.Equal([keys.Ready, keys.Delayed, keys.Sequence, keys.Messages, keys.Settled, keys.Sleepers],
             queue.ScriptKeys.For(LuaScripts.Enqueue).Select(key => (string)key!));
         Assert.Equal([keys.InFlight], queue.ScriptKeys.For(LuaScripts.Renew).Select(key => (string)key!));
         foreach (var script in EngineScripts.Where(s => s != LuaScripts.Move))
