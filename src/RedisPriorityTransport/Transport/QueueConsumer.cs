@@ -21,10 +21,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     const int MaxRoundTripsInFlight = 2;
 
     // After a short reply with messages running, the loop reserves again within this wait even if none finishes, so
-    // enqueues need not wake it (the scripts' WAKE_BUDGET_MS, includes/sleepers.lua, must not be smaller). Each wait that
-    // ends with nothing new doubles the next one, up to the fallback poll: a long-running handler costs a few polls, and
-    // once the wait is longer than the budget, enqueues wake the loop again.
-    static readonly TimeSpan ShortestBusyWait = TimeSpan.FromMilliseconds(2);
+    // enqueues need not wake it (the scripts' WAKE_BUDGET_MS, includes/sleepers.lua, must not be smaller). A wait that
+    // ends with nothing new means the handlers are slow: until a reply brings messages again, the loop waits for
+    // wake-ups as an idle one does, so a long-running handler costs one poll and not one every few milliseconds.
+    static readonly TimeSpan ShortBusyWait = TimeSpan.FromMilliseconds(2);
 
     readonly RedisReceiveEndpointContext _context;
     readonly RedisReceiveSettings _configuration;
@@ -46,7 +46,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
     RedisPriorityQueue? _queue;
     // This loop's entry in the queue's sleepers hash.
     readonly string _loopId = Guid.NewGuid().ToString("N");
-    TimeSpan _busyWait = ShortestBusyWait;
+    TimeSpan _busyWait = ShortBusyWait;
 
     public QueueConsumer(RedisReceiveEndpointContext context)
         : base(context)
@@ -302,7 +302,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                 }
 
                 if (messages.Count > 0)
-                    _busyWait = ShortestBusyWait;
+                    _busyWait = ShortBusyWait;
                 drained = messages.Count < oldest.Requested;
                 if (drained && roundTrips.Count == 0)
                 {
@@ -317,7 +317,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                         wait = due;
                     await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
                     if (busy && !signal.IsCompleted && !wake.IsCompleted)
-                        _busyWait = TimeSpan.FromTicks(Math.Min(_busyWait.Ticks * 2, queue.Settings.FallbackPollInterval.Ticks));
+                        _busyWait = queue.Settings.FallbackPollInterval;
                     drained = false;
                 }
             }
