@@ -7,4 +7,10 @@ public sealed record AcknowledgeAndReserveResult(IReadOnlyList<bool> Acknowledge
 {
     /// <summary>What the reserve's housekeeping did with expired leases (for the transport's metrics).</summary>
     internal ReclaimResult Reclaimed { get; init; }
+
+    /// <summary>
+    /// Records the script handed out, readable or not (an unreadable one goes to the skipped queue and is not among
+    /// <see cref="ReserveResult.Messages"/>): the count the script's sleeper registration went by.
+    /// </summary>
+    internal int HandedOut { get; init; }
 }

@@ -302,6 +302,7 @@ public sealed class RedisPriorityQueue : IAsyncDisposable
             new ReserveResult(messages, nextDue >= 0 ? TimeSpan.FromMilliseconds(nextDue) : null))
         {
             Reclaimed = new ReclaimResult((int)result[3], (int)result[4]),
+            HandedOut = (result.Length - first) / 4,
         };
     }
 

@@ -301,7 +301,7 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     _ = Handle(queue, message);
                 }
 
-                if (messages.Count > 0)
+                if (result.HandedOut > 0)
                     _busyWait = ShortBusyWait;
                 drained = messages.Count < oldest.Requested;
                 if (drained && roundTrips.Count == 0)
@@ -309,14 +309,15 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
                     // the fallback poll. With messages running, the script registered the loop as coming back within
                     // the busy wait (enqueues then publish no wake-up), so the loop must not sleep longer than that.
+                    // The same rule as the script's, on the same count (an unreadable record it handed out counts too).
                     var wait = queue.Settings.FallbackPollInterval;
-                    var busy = messages.Count > 0 || oldest.Running > 0;
-                    if (busy && _busyWait < wait)
-                        wait = _busyWait;
+                    var busyWait = result.HandedOut > 0 || oldest.Running > 0 ? _busyWait : TimeSpan.MaxValue;
+                    if (busyWait < wait)
+                        wait = busyWait;
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
                         wait = due;
                     await WaitForSignal(signal, wake, wait, stopping: false).ConfigureAwait(false);
-                    if (busy && !signal.IsCompleted && !wake.IsCompleted)
+                    if (wait == busyWait && !signal.IsCompleted && !wake.IsCompleted)
                         _busyWait = queue.Settings.FallbackPollInterval;
                     drained = false;
                 }

@@ -127,6 +127,41 @@ public sealed class HeldNudgeConsumer(NudgeLog log) : IConsumer<HeldNudge>
 public class WakeUpTests : TransportTestBase
 {
     [Fact]
+    public async Task A_consumer_whose_reserve_handed_out_only_an_unreadable_record_is_still_woken_by_the_next_message()
+    {
+        var log = new NudgeLog();
+        await StartHarness(x =>
+        {
+            x.AddSingleton(log);
+            x.AddConsumer<NudgeConsumer>();
+        }, (_, cfg) => cfg.Host(Redis.Configuration, h =>
+        {
+            h.KeyPrefix = KeyPrefix;
+            ((RedisPriorityTransport.Transport.RedisHostSettings)h).FallbackPollInterval = TimeSpan.FromHours(1);
+        }));
+        var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:Nudge"));
+        var queue = Queue("Nudge");
+        var keys = new QueueKeys(KeyPrefix, "Nudge");
+        await endpoint.Send(new Nudge(0));
+        await log.ArrivalOf(0).WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.HoldsAsync(async () => await queue.GetCountsAsync() is { Ready: 0, InFlight: 0 }, TimeSpan.FromSeconds(30),
+            "the consumer to be idle");
+
+        // A record no reader understands, and a wake-up for it: the reserve hands it out (the script counts it among the
+        // messages it reserved), the consumer moves it to the skipped queue and has nothing running.
+        await Database.HashSetAsync(keys.Messages, "foreign", "payload");
+        await Database.SortedSetAddAsync(keys.Ready, "foreign", 0);
+        await Database.PublishAsync(StackExchange.Redis.RedisChannel.Literal(keys.WakeChannel), "w");
+        var skipped = Queue(queue.SkippedQueueName);
+        await Eventually.HoldsAsync(async () => await skipped.GetCountsAsync() is { Ready: 1 }, TimeSpan.FromSeconds(30),
+            "the unreadable record to reach the skipped queue");
+
+        // The consumer must come back within its short wait and register as idle, or this send would not wake it.
+        await endpoint.Send(new Nudge(1));
+        await log.ArrivalOf(1).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_consumer_with_a_message_running_and_free_slots_takes_new_messages_without_the_fallback_poll()
     {
         var log = new NudgeLog();
