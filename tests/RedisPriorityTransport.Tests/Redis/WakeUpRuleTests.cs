@@ -19,7 +19,7 @@ public class WakeUpRuleTests : QueueTestBase
     public async Task An_enqueue_does_not_wake_a_loop_with_messages_running_that_comes_back_within_the_budget()
     {
         var queue = Queue();
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("loop-a", Running: 1, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "loop-a", running: 1);
 
         Assert.False(await EnqueueWakesAsync(queue, "m1"));
     }
@@ -29,8 +29,7 @@ public class WakeUpRuleTests : QueueTestBase
     {
         var queue = Queue();
         await queue.EnqueueAsync(Message("first"));
-        var reply = await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease,
-            sleeper: new SleeperRegistration("loop-a", Running: 0, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        var reply = await RegisterAsync(queue, "loop-a", running: 0);
         Assert.Single(reply.Reserved.Messages);
 
         Assert.False(await EnqueueWakesAsync(queue, "m1"));
@@ -40,7 +39,7 @@ public class WakeUpRuleTests : QueueTestBase
     public async Task An_enqueue_wakes_a_loop_that_waits_idle()
     {
         var queue = Queue();
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("loop-a", Running: 0, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "loop-a", running: 0);
 
         Assert.True(await EnqueueWakesAsync(queue, "m1"));
     }
@@ -49,7 +48,7 @@ public class WakeUpRuleTests : QueueTestBase
     public async Task An_enqueue_wakes_a_busy_loop_whose_wait_has_grown_past_the_budget()
     {
         var queue = Queue();
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("loop-a", Running: 1, BusyWaitMs: 500, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "loop-a", running: 1, busyWaitMs: 500);
 
         Assert.True(await EnqueueWakesAsync(queue, "m1"));
     }
@@ -58,8 +57,8 @@ public class WakeUpRuleTests : QueueTestBase
     public async Task One_idle_loop_is_enough_for_a_wake_up_whatever_the_others_registered()
     {
         var queue = Queue();
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("busy", Running: 3, BusyWaitMs: 2, IdleWaitMs: 60_000));
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("idle", Running: 0, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "busy", running: 3);
+        await RegisterAsync(queue, "idle", running: 0);
 
         Assert.True(await EnqueueWakesAsync(queue, "m1"));
     }
@@ -79,15 +78,15 @@ public class WakeUpRuleTests : QueueTestBase
     {
         var queue = Queue();
         var sleepers = KeysOf(queue).Sleepers;
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("loop-a", Running: 1, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "loop-a", running: 1);
         Assert.True(await Database.HashExistsAsync(sleepers, "loop-a"));
 
         await queue.EnqueueAsync(Message("m1"));
-        var full = await queue.AcknowledgeAndReserveByTokenAsync([], 1, Lease, sleeper: new SleeperRegistration("loop-a", Running: 1, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        var full = await RegisterAsync(queue, "loop-a", running: 1, slots: 1);
         Assert.Single(full.Reserved.Messages);
         Assert.False(await Database.HashExistsAsync(sleepers, "loop-a"));
 
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("loop-a", Running: 1, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "loop-a", running: 1);
         var message = full.Reserved.Messages[0];
         await queue.AcknowledgeAndReserveByTokenAsync([(message.Id, message.LeaseToken)], 0, Lease,
             sleeper: new SleeperRegistration("loop-a", Running: 0, BusyWaitMs: 2, IdleWaitMs: 60_000));
@@ -112,13 +111,17 @@ public class WakeUpRuleTests : QueueTestBase
     public async Task A_new_earliest_delayed_message_wakes_even_a_loop_that_comes_back_within_the_budget()
     {
         var queue = Queue();
-        await queue.AcknowledgeAndReserveByTokenAsync([], 4, Lease, sleeper: new SleeperRegistration("loop-a", Running: 1, BusyWaitMs: 2, IdleWaitMs: 60_000));
+        await RegisterAsync(queue, "loop-a", running: 1);
 
         // A delayed message's due time may come before any loop's next reserve: it always wakes.
         Assert.True(await EnqueueWakesAsync(queue, Message("later", delay: TimeSpan.FromSeconds(30))));
     }
 
     static QueueKeys KeysOf(RedisPriorityQueue queue) => new(queue.Settings.KeyPrefix, queue.Name);
+
+    /// <summary>A reserve call of a receive loop that names itself: it registers in, or leaves, the queue's sleepers.</summary>
+    static Task<AcknowledgeAndReserveResult> RegisterAsync(RedisPriorityQueue queue, string loopId, int running, long busyWaitMs = 2, int slots = 4) =>
+        queue.AcknowledgeAndReserveByTokenAsync([], slots, Lease, sleeper: new SleeperRegistration(loopId, running, busyWaitMs, IdleWaitMs: 60_000));
 
     async Task<long> RedisNowMsAsync()
     {

@@ -111,34 +111,52 @@ public sealed class NudgeLog
 
 public record HeldNudge(int Number);
 
-/// <summary>Holds the first message (number 0) until the test releases it; the others pass straight through.</summary>
-public sealed class HeldNudgeConsumer(NudgeLog log) : IConsumer<HeldNudge>
+/// <summary>Released by the test; until then <see cref="HeldNudgeConsumer"/> holds message 0.</summary>
+public sealed class NudgeGate
 {
-    public static readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public Task Released => _released.Task;
+
+    public void Release() => _released.TrySetResult();
+}
+
+/// <summary>Holds the first message (number 0) until the test opens the gate; the others pass straight through.</summary>
+public sealed class HeldNudgeConsumer(NudgeLog log, NudgeGate gate) : IConsumer<HeldNudge>
+{
     public async Task Consume(ConsumeContext<HeldNudge> context)
     {
         log.Arrived(context.Message.Number);
         if (context.Message.Number == 0)
-            await Release.Task;
+            await gate.Released;
     }
 }
 
 public class WakeUpTests : TransportTestBase
 {
-    [Fact]
-    public async Task A_consumer_whose_reserve_handed_out_only_an_unreadable_record_is_still_woken_by_the_next_message()
+    /// <summary>
+    /// Starts the bus with the fallback poll at an hour, so that within a test a message reaches a waiting consumer only
+    /// through a wake-up or the receive loop's own short wait. Returns the log its consumers write arrivals to.
+    /// </summary>
+    async Task<NudgeLog> StartWithHourlyFallbackPoll(Action<IBusRegistrationConfigurator> consumers)
     {
         var log = new NudgeLog();
         await StartHarness(x =>
         {
             x.AddSingleton(log);
-            x.AddConsumer<NudgeConsumer>();
+            consumers(x);
         }, (_, cfg) => cfg.Host(Redis.Configuration, h =>
         {
             h.KeyPrefix = KeyPrefix;
             ((RedisPriorityTransport.Transport.RedisHostSettings)h).FallbackPollInterval = TimeSpan.FromHours(1);
         }));
+        return log;
+    }
+
+    [Fact]
+    public async Task A_consumer_whose_reserve_handed_out_only_an_unreadable_record_is_still_woken_by_the_next_message()
+    {
+        var log = await StartWithHourlyFallbackPoll(x => x.AddConsumer<NudgeConsumer>());
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:Nudge"));
         var queue = Queue("Nudge");
         var keys = new QueueKeys(KeyPrefix, "Nudge");
@@ -164,18 +182,14 @@ public class WakeUpTests : TransportTestBase
     [Fact]
     public async Task A_consumer_with_a_message_running_and_free_slots_takes_new_messages_without_the_fallback_poll()
     {
-        var log = new NudgeLog();
         // While a message runs, enqueues may leave the wake-up out (the loop registered as coming back within its short
         // wait); with the fallback poll at an hour, a loop that slept past that wait would miss the new messages.
-        await StartHarness(x =>
+        var gate = new NudgeGate();
+        var log = await StartWithHourlyFallbackPoll(x =>
         {
-            x.AddSingleton(log);
+            x.AddSingleton(gate);
             x.AddConsumer<HeldNudgeConsumer>().Endpoint(e => e.ConcurrentMessageLimit = 4);
-        }, (_, cfg) => cfg.Host(Redis.Configuration, h =>
-        {
-            h.KeyPrefix = KeyPrefix;
-            ((RedisPriorityTransport.Transport.RedisHostSettings)h).FallbackPollInterval = TimeSpan.FromHours(1);
-        }));
+        });
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:HeldNudge"));
         try
         {
@@ -190,25 +204,15 @@ public class WakeUpTests : TransportTestBase
         }
         finally
         {
-            HeldNudgeConsumer.Release.TrySetResult();
+            gate.Release();
         }
     }
-
 
     [Fact]
     public async Task An_idle_consumer_is_woken_by_a_new_message_instead_of_waiting_for_the_fallback_poll()
     {
-        var log = new NudgeLog();
         // The fallback poll is an hour: a message can reach an idle consumer within the test only through a wake-up.
-        await StartHarness(x =>
-        {
-            x.AddSingleton(log);
-            x.AddConsumer<NudgeConsumer>();
-        }, (_, cfg) => cfg.Host(Redis.Configuration, h =>
-        {
-            h.KeyPrefix = KeyPrefix;
-            ((RedisPriorityTransport.Transport.RedisHostSettings)h).FallbackPollInterval = TimeSpan.FromHours(1);
-        }));
+        var log = await StartWithHourlyFallbackPoll(x => x.AddConsumer<NudgeConsumer>());
         var endpoint = await Harness.Bus.GetSendEndpoint(new Uri("queue:Nudge"));
         var queue = Queue("Nudge");
 
