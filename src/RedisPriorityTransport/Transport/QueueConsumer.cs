@@ -215,10 +215,9 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     {
                         free = Math.Max(0, free);
                         requested += free;
-                        var running = Volatile.Read(ref _occupied);
-                        var sleeper = new SleeperRegistration(_loopId, running, (long)_busyWait.TotalMilliseconds,
+                        var sleeper = new SleeperRegistration(_loopId, Volatile.Read(ref _occupied), (long)_busyWait.TotalMilliseconds,
                             (long)queue.Settings.FallbackPollInterval.TotalMilliseconds);
-                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, running, queue.AcknowledgeAndReserveByTokenAsync(
+                        roundTrips.Enqueue(new ReserveRoundTrip(acknowledgements, free, sleeper, queue.AcknowledgeAndReserveByTokenAsync(
                             acknowledgements.Select(x => (x.Message.Id, x.Message.LeaseToken)).ToArray(), free, Lease, sleeper: sleeper)));
                         continue;
                     }
@@ -309,9 +308,10 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
                     // Nothing more is ready: sleep until a message arrives, a delayed one is due, a message finishes, or
                     // the fallback poll. With messages running, the script registered the loop as coming back within
                     // the busy wait (enqueues then publish no wake-up), so the loop must not sleep longer than that.
-                    // The same rule as the script's, on the same count (an unreadable record it handed out counts too).
+                    // The same rule as the script's, on the same count (an unreadable record it handed out counts too)
+                    // and with the wait this call registered.
                     var wait = queue.Settings.FallbackPollInterval;
-                    var busyWait = result.HandedOut > 0 || oldest.Running > 0 ? _busyWait : TimeSpan.MaxValue;
+                    var busyWait = result.HandedOut > 0 || oldest.Sleeper.Running > 0 ? TimeSpan.FromMilliseconds(oldest.Sleeper.BusyWaitMs) : TimeSpan.MaxValue;
                     if (busyWait < wait)
                         wait = busyWait;
                     if (result.Reserved.NextDelayedDueIn is { } due && due < wait)
@@ -355,8 +355,8 @@ internal sealed class QueueConsumer : ConsumerAgent<string>, ReceiveTransportHan
         }
     }
 
-    /// <summary>An acknowledge-and-reserve call on its way: what it carries, how many slots it asked for, and how many messages ran when it was sent.</summary>
-    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, int Running, Task<AcknowledgeAndReserveResult> Reply);
+    /// <summary>An acknowledge-and-reserve call on its way: what it carries, how many slots it asked for, and what it registered.</summary>
+    sealed record ReserveRoundTrip(List<PendingAcknowledgement> Acknowledgements, int Requested, SleeperRegistration Sleeper, Task<AcknowledgeAndReserveResult> Reply);
 
     async Task WaitForSignal(Task signal, Task? wake, TimeSpan maxWait, bool stopping)
     {
