@@ -18,6 +18,7 @@ public static class Program
           (no option)          end-to-end benchmark, full sizes, 3 runs, report to artifacts/benchmarks.md
           --quick              small sizes and 2 runs: about a minute, for development
           --runs N             runs of each workload on each contender (1..20)
+          --concurrency N      handlers running at once on every contender (ConcurrentMessageLimit; 1..256, default 16)
           --workloads a,b      only these: burst, burst-64, burst-100, paced, inversion, strict-order, scale, footprint,
                                round-trip
           --contenders a,b     only contenders whose name contains one of these, e.g. "raw,in-memory"
@@ -58,6 +59,7 @@ public static class Program
         var output = Path.Combine(artifacts, "benchmarks.md");
         var contenderFilters = new List<string>();
         string? csv = null;
+        int? concurrency = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -66,6 +68,10 @@ public static class Program
                     break;
                 case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 20:
                     runs = value;
+                    i++;
+                    break;
+                case "--concurrency" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= 256:
+                    concurrency = limit;
                     i++;
                     break;
                 case "--workloads" when i + 1 < args.Length:
@@ -87,7 +93,10 @@ public static class Program
             }
         }
 
-        var options = new EndToEndOptions(quick ? WorkloadSizes.Quick : WorkloadSizes.Full, runs, workloads, output, quick ? "quick" : "full", contenderFilters, artifacts, csv);
+        var sizes = quick ? WorkloadSizes.Quick : WorkloadSizes.Full;
+        if (concurrency is { } handlers)
+            sizes = sizes with { Concurrency = handlers };
+        var options = new EndToEndOptions(sizes, runs, workloads, output, quick ? "quick" : "full", contenderFilters, artifacts, csv);
         var markdown = await EndToEndRunner.RunAsync(options);
         if (args.Contains("--include-micro"))
             markdown += MicroReport(RunMicroBenchmarks([], quick, artifacts));

@@ -12,6 +12,9 @@
 # OLD_ENV and NEW_ENV (space-separated NAME=value) set environment variables for one side only, so one build can be
 # compared with itself under a runtime setting, for example:
 #   NEW_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" compare-builds.sh /tmp/new /tmp/new 5 --quick ...
+# OLD_ARGS and NEW_ARGS add benchmark options for one side only, so one build can be compared with itself under a
+# benchmark setting, for example more handlers at once:
+#   NEW_ARGS="--concurrency 64" compare-builds.sh /tmp/new /tmp/new 5 --runs 1 --workloads burst-64 ...
 set -euo pipefail
 old=$(cd "$1" && pwd); new=$(cd "$2" && pwd); rounds=$3; shift 3
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,11 +24,11 @@ cd "$root"
 for round in $(seq 1 "$rounds"); do
   if (( round % 2 )); then order="old new"; else order="new old"; fi
   for build in $order; do
-    dir=$old; settings=${OLD_ENV:-}
-    [[ $build == new ]] && { dir=$new; settings=${NEW_ENV:-}; }
+    dir=$old; settings=${OLD_ENV:-}; extra=${OLD_ARGS:-}
+    [[ $build == new ]] && { dir=$new; settings=${NEW_ENV:-}; extra=${NEW_ARGS:-}; }
     echo "round $round: $build ($(cut -d' ' -f1-3 /proc/loadavg))"
-    # shellcheck disable=SC2086 # the settings are meant to split into NAME=value words
-    env $settings dotnet "$dir/RedisPriorityTransport.Benchmarks.dll" "$@" --output "$out/$build-$round.md" --csv "$out/$build-$(printf %02d "$round").csv" > "$out/$build-$round.log" 2>&1
+    # shellcheck disable=SC2086 # the settings and extra options are meant to split into words
+    env $settings dotnet "$dir/RedisPriorityTransport.Benchmarks.dll" "$@" $extra --output "$out/$build-$round.md" --csv "$out/$build-$(printf %02d "$round").csv" > "$out/$build-$round.log" 2>&1
   done
 done
 dotnet "$new/RedisPriorityTransport.Benchmarks.dll" --compare "$out" | tee "$out/comparison.md"
