@@ -76,12 +76,12 @@ public static class EndToEndRunner
                 report.Note($"{contender.Name} skipped: {skipReason}.");
         }
 
-        report.Note("MassTransit UsingRedis is this library's transport on the same Redis as the raw engine, ConcurrentMessageLimit and PrefetchCount 16 like the in-memory transport.");
-        report.Note("raw engine, loop per slot: 16 loops each reserving one message; raw engine, one reserve loop: one loop reserving up to the free slots and dispatching to handler tasks (see docs/benchmarks.md).");
+        report.Note($"MassTransit UsingRedis is this library's transport on the same Redis as the raw engine, ConcurrentMessageLimit and PrefetchCount {options.Sizes.Concurrency} like the in-memory transport.");
+        report.Note($"raw engine, loop per slot: {options.Sizes.Concurrency} loops each reserving one message; raw engine, one reserve loop: one loop reserving up to the free slots and dispatching to handler tasks (see docs/benchmarks.md).");
         report.Note("MassTransit in-memory has no priority at all: its inversion depth and order violations show plain FIFO, the reference for throughput and latency only.");
         report.Note("The benchmark's own redis-server runs without persistence (no RDB, no AOF); RabbitMQ durable uses MassTransit's defaults (durable queue, persistent messages, publisher confirms: the broker writes to disk before confirming); RabbitMQ transient is the comparable setting.");
         report.Note("MassTransit RabbitMQ priority carries the urgency as the message priority (x-max-priority 10); event-type rank has no place there.");
-        report.Note("BullMQ (Node) runs producers and one Worker (concurrency 16, no-op processor, removeOnComplete) in a Node process on the same Redis, priority (10 - urgency) * 16 + rank + 1; its client CPU is the Node process's, its round trips every command it sent.");
+        report.Note($"BullMQ (Node) runs producers and one Worker (concurrency {options.Sizes.Concurrency}, no-op processor, removeOnComplete) in a Node process on the same Redis, priority (10 - urgency) * 16 + rank + 1; its client CPU is the Node process's, its round trips every command it sent.");
         report.Note("burst: 4 producers each awaiting its send; burst-64: 64 sends in flight; burst-100: 100 in flight (the BullMQ comparison's harness).");
 
         ContenderWorkload[] workloads =
