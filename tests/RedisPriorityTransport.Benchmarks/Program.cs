@@ -19,8 +19,8 @@ public static class Program
           --quick              small sizes and 2 runs: about a minute, for development
           --runs N             runs of each workload on each contender (1..20)
           --concurrency N      handlers running at once on every contender (ConcurrentMessageLimit; 1..256, default 16)
-          --workloads a,b      only these: burst, burst-64, burst-100, paced, inversion, strict-order, scale, footprint,
-                               round-trip
+          --workloads a,b      only these: burst, burst-64, burst-100, burst-sends, paced, inversion, strict-order, scale,
+                               footprint, round-trip
           --contenders a,b     only contenders whose name contains one of these, e.g. "raw,in-memory"
           --output PATH        where to write the Markdown report
           --csv PATH           also write every figure of every run as CSV (round,workload,metric,column,value)

@@ -67,11 +67,14 @@ public readonly record struct MessagePlan(long Number, int Urgency, string Event
 /// (a) Burst throughput: N random messages published by concurrent producers into running consumers. Each producer
 /// awaits its send, so <c>producers</c> is the number of sends in flight: 4 in <c>burst</c>, 64 in <c>burst-64</c>
 /// (what an application sending from many requests at once looks like), 100 in <c>burst-100</c> (the harness the
-/// BullMQ comparison of issue 13 used).
+/// BullMQ comparison of issue 13 used). <c>burst-sends</c> is <c>burst</c> with the consumers held until the last send
+/// has returned: its publish rate is the send path alone, the most the 4-producer burst could deliver if consuming cost
+/// nothing (see "Twelfth session of issue 13" in docs/benchmarks.md).
 /// </summary>
 /// <param name="name">The workload's name.</param>
 /// <param name="producers">Sends in flight; null for <see cref="WorkloadSizes.Producers"/>.</param>
-public sealed class BurstThroughputWorkload(string name = "burst", int? producers = null) : ContenderWorkload
+/// <param name="consumeAfterSends">Start consuming only when every send has returned.</param>
+public sealed class BurstThroughputWorkload(string name = "burst", int? producers = null, bool consumeAfterSends = false) : ContenderWorkload
 {
     /// <inheritdoc />
     public override string Name => name;
@@ -81,6 +84,9 @@ public sealed class BurstThroughputWorkload(string name = "burst", int? producer
     {
         var plans = RandomPlans(sizes.BurstMessages, seed);
         var inFlight = producers ?? sizes.Producers;
+        // BullMQ's harness sends and consumes at once; it has no held start.
+        if (consumeAfterSends && contender is IExternalContender)
+            return [];
         if (contender is IExternalContender external)
         {
             var result = await external.RunExternallyAsync(new ExternalRunRequest("burst", plans, inFlight, sizes.Concurrency, sizes.PacedRatePerSecond, sizes.RunTimeout));
@@ -89,7 +95,7 @@ public sealed class BurstThroughputWorkload(string name = "burst", int? producer
         }
 
         var recorder = new ConsumptionRecorder(plans.Length);
-        await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: true), recorder);
+        await using var run = await contender.StartRunAsync(new RunSpec(NewQueueName(), sizes.Concurrency, ConsumeImmediately: !consumeAfterSends), recorder);
         var redisBefore = await CpuMeter.ReadRedisAsync();
         var clientBefore = ProcessCpu.Read();
         var rabbitBefore = CpuMeter.ReadRabbitMq();
@@ -100,6 +106,8 @@ public sealed class BurstThroughputWorkload(string name = "burst", int? producer
         var clock = Stopwatch.StartNew();
         await PublishAllAsync(run, plans, inFlight);
         var published = clock.Elapsed;
+        if (consumeAfterSends)
+            await run.StartConsumingAsync();
         var finished = await recorder.WaitAllHandledAsync(sizes.RunTimeout);
         var elapsed = clock.Elapsed;
         var clientAfter = ProcessCpu.Read();
